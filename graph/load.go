@@ -1,0 +1,621 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/kplane/kplane/graph/rdf"
+)
+
+// LoadOptions say where a bulk load goes.
+type LoadOptions struct {
+	// Graph is the target graph. When it is set, every quad goes into it
+	// (a quad that names another graph is an error). When it is zero,
+	// quads go into the graphs they name, triples into the default graph.
+	Graph rdf.Term
+	// Replace makes the load replace Graph's content instead of adding to
+	// it. It requires Graph.
+	Replace bool
+	// Source and Format describe where the content comes from; they are
+	// recorded in the metadata of every graph the load writes.
+	Source, Format string
+	// Owner, when set, records the domain that owns the graphs written.
+	Owner string
+}
+
+// A Loader writes a large amount of quads atomically: nothing of it is
+// visible until Commit returns, and then all of it is. It is meant for
+// loads of any size: quads are sorted in memory-bounded runs (spilled to
+// disk beyond a budget) and written to fresh instances, which Commit links
+// into their graphs in one small transaction. A Loader is not safe for
+// concurrent use.
+type Loader struct {
+	s    *Store
+	ctx  context.Context
+	opts LoadOptions
+
+	salt    [16]byte // scopes blank node labels to this load
+	doc     uint64   // and to one document within it
+	targets map[ID]*target
+	order   []*target
+	dict    map[ID][]byte // dictionary entries of the current chunk
+	dictRun []*dictRun
+	chunked int // quads in the current chunk
+	spill   *spiller
+	total   int64
+	err     error
+	done    bool
+}
+
+// target is one graph the load writes, through one new instance.
+type target struct {
+	g     ID
+	name  rdf.Term
+	inst  ID
+	named bool
+	chunk [][3]ID
+	runs  [3][]run // sorted runs per order (SPO, POS, OSP)
+	quads int64    // after the load: distinct quads in the instance
+	dig   digest
+	preds map[ID]PredicateStats
+
+	prevPO   [2]ID // for counting distinct objects in POS order
+	poPrimed bool
+}
+
+// chunkQuads is how many quads are sorted at a time; memBudget how many
+// bytes of sorted runs stay in memory before runs go to disk.
+const (
+	chunkQuads = 1 << 19
+	memBudget  = 192 << 20
+)
+
+// NewLoader starts a bulk load.
+func (s *Store) NewLoader(ctx context.Context, opts LoadOptions) (*Loader, error) {
+	if opts.Replace && opts.Graph.IsZero() {
+		return nil, errors.New("load: replace needs a target graph")
+	}
+	if opts.Graph.Kind == rdf.KindLiteral {
+		return nil, fmt.Errorf("load: graph name must be an IRI: %s", opts.Graph)
+	}
+	l := &Loader{s: s, ctx: ctx, opts: opts, targets: map[ID]*target{}, dict: map[ID][]byte{}}
+	if _, err := rand.Read(l.salt[:]); err != nil {
+		return nil, err
+	}
+	l.spill = &spiller{dir: s.tempDir(), budget: memBudget}
+	if !opts.Graph.IsZero() {
+		if _, err := l.target(TermID(opts.Graph), opts.Graph); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// NewDocument starts a new blank node scope: the same label in two
+// documents of one load names two different nodes.
+func (l *Loader) NewDocument() { l.doc++ }
+
+// Quads returns the number of quads added so far (duplicates included).
+func (l *Loader) Quads() int64 { return l.total }
+
+// Add adds a quad to the load.
+func (l *Loader) Add(q rdf.Quad) error {
+	if l.err != nil {
+		return l.err
+	}
+	if l.done {
+		return errors.New("load: already committed or aborted")
+	}
+	if q.S.Kind != rdf.KindIRI && q.S.Kind != rdf.KindBlank {
+		return fmt.Errorf("subject must be an IRI or blank node: %s", q.S)
+	}
+	if q.P.Kind != rdf.KindIRI {
+		return fmt.Errorf("predicate must be an IRI: %s", q.P)
+	}
+	if q.O.IsZero() {
+		return errors.New("object missing")
+	}
+	gname := q.G
+	if !l.opts.Graph.IsZero() {
+		if !q.G.IsZero() {
+			return fmt.Errorf("the data names graph %s but the load goes into graph %s", q.G, l.opts.Graph)
+		}
+		gname = l.opts.Graph
+	}
+	var spo [3]ID
+	for i, t := range [3]rdf.Term{q.S, q.P, q.O} {
+		spo[i] = l.encode(t)
+	}
+	g := l.encode(gname)
+	t, err := l.target(g, gname)
+	if err != nil {
+		return l.fail(err)
+	}
+	t.chunk = append(t.chunk, spo)
+	l.total++
+	l.chunked++
+	if l.chunked >= chunkQuads {
+		if err := l.sortChunk(); err != nil {
+			return l.fail(err)
+		}
+	}
+	return nil
+}
+
+func (l *Loader) fail(err error) error {
+	l.err = err
+	return err
+}
+
+// encode maps a term to its id, scoping blank nodes to the document and
+// collecting the dictionary entries of hashed terms.
+func (l *Loader) encode(t rdf.Term) ID {
+	if t.Kind == rdf.KindBlank {
+		return hashID(tagBlank, string(l.salt[:]), strconv.FormatUint(l.doc, 10), t.Value)
+	}
+	id, hashed, _ := termID(t)
+	if hashed {
+		if _, ok := l.dict[id]; !ok {
+			l.dict[id] = entryFor(t)
+		}
+	}
+	return id
+}
+
+// target returns the load's target for graph g, registering a new pending
+// instance for it on first use.
+func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
+	if t, ok := l.targets[g]; ok {
+		return t, nil
+	}
+	t := &target{g: g, name: name, inst: newInstanceID(), named: !g.IsZero()}
+	// The pending record makes a crash recoverable: Open collects the
+	// instances of loads that never committed.
+	rec := &instanceRecord{Graph: g, Named: t.named, State: instancePending}
+	l.s.writeMu.Lock()
+	err := l.s.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(instanceKey(t.inst), marshalRecord(rec))
+	})
+	if err == nil {
+		st := l.s.current()
+		cat := st.cat.clone()
+		cat.instances[t.inst] = rec
+		l.s.publish(&state{cat: cat, preds: st.preds})
+	}
+	l.s.writeMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("load: register instance: %w", err)
+	}
+	if entry := dictEntry(name); entry != nil {
+		l.dict[g] = entry
+	}
+	l.targets[g] = t
+	l.order = append(l.order, t)
+	return t, nil
+}
+
+// sortChunk turns the buffered quads into sorted runs.
+func (l *Loader) sortChunk() error {
+	for _, t := range l.order {
+		if len(t.chunk) == 0 {
+			continue
+		}
+		for oi, ord := range [3]order{orderSPO, orderPOS, orderOSP} {
+			recs := make([]rec, len(t.chunk))
+			for i := range t.chunk {
+				recs[i] = makeRec(&t.chunk[i], ord)
+			}
+			slices.SortFunc(recs, compareRec)
+			recs = slices.CompactFunc(recs, func(a, b rec) bool { return a == b })
+			r, err := l.spill.quadRun(recs)
+			if err != nil {
+				return err
+			}
+			t.runs[oi] = append(t.runs[oi], r)
+		}
+		t.chunk = t.chunk[:0]
+	}
+	if len(l.dict) > 0 {
+		r, err := l.spill.dictRun(l.dict)
+		if err != nil {
+			return err
+		}
+		l.dictRun = append(l.dictRun, r)
+		l.dict = map[ID][]byte{}
+	}
+	l.chunked = 0
+	return nil
+}
+
+// Abort gives the load up; nothing of it becomes visible.
+func (l *Loader) Abort() {
+	if l.done {
+		return
+	}
+	l.done = true
+	l.spill.cleanup()
+	l.retireAll()
+}
+
+// retireAll marks the load's instances as garbage.
+func (l *Loader) retireAll() {
+	if len(l.order) == 0 {
+		return
+	}
+	l.s.writeMu.Lock()
+	defer l.s.writeMu.Unlock()
+	st := l.s.current()
+	cat := st.cat.clone()
+	err := l.s.db.Update(func(txn *badger.Txn) error {
+		for _, t := range l.order {
+			r := &instanceRecord{Graph: t.g, Named: t.named, State: instanceGarbage}
+			cat.instances[t.inst] = r
+			if err := txn.Set(instanceKey(t.inst), marshalRecord(r)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The records stay pending; the next Open rolls them back.
+		l.s.logger.Warn("abort load", "err", err)
+		return
+	}
+	l.s.publish(&state{cat: cat, preds: st.preds})
+	l.s.wakeCollector()
+}
+
+// LoadResult says what a committed load changed.
+type LoadResult struct {
+	// Quads is the number of quads the load added (after removing
+	// duplicates, and in appends the quads the graphs already had).
+	Quads int64
+	// Graphs describes every graph the load wrote, after the load.
+	Graphs []GraphInfo
+	// Elapsed is the time spent in Commit.
+	Elapsed time.Duration
+}
+
+// Commit writes the load and makes it visible atomically. On error nothing
+// of the load is visible and the store is as it was.
+func (l *Loader) Commit() (LoadResult, error) {
+	start := time.Now()
+	if l.done {
+		return LoadResult{}, errors.New("load: already committed or aborted")
+	}
+	res, err := l.commit()
+	l.done = true
+	l.spill.cleanup()
+	if err != nil {
+		l.retireAll()
+		return LoadResult{}, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func (l *Loader) commit() (LoadResult, error) {
+	if l.err != nil {
+		return LoadResult{}, l.err
+	}
+	if err := l.sortChunk(); err != nil {
+		return LoadResult{}, err
+	}
+	if err := l.ctx.Err(); err != nil {
+		return LoadResult{}, err
+	}
+	slices.SortFunc(l.order, func(a, b *target) int { return compareID(a.inst, b.inst) })
+	if err := l.write(); err != nil {
+		return LoadResult{}, fmt.Errorf("load: write: %w", err)
+	}
+	return l.link()
+}
+
+// write puts the sorted runs into Badger: dictionary entries and every index
+// of every target instance. The instances are still pending, so readers do
+// not see any of it.
+func (l *Loader) write() error {
+	useStream := l.total >= streamThreshold && l.s.dir != "" && !l.s.db.Opts().InMemory
+	var out sink
+	if useStream {
+		// Badger refuses other writes while a stream writer works: hold
+		// the write lock so that the store's writers wait instead.
+		l.s.writeMu.Lock()
+		defer l.s.writeMu.Unlock()
+		sw, err := newStreamSink(l.s.db)
+		if err != nil {
+			return err
+		}
+		out = sw
+	} else {
+		out = newBatchSink(l.s.db)
+	}
+	if err := l.writeAll(out); err != nil {
+		out.abort()
+		return err
+	}
+	return out.close()
+}
+
+func (l *Loader) writeAll(out sink) error {
+	// Dictionary first: a reader that sees a quad must be able to decode it.
+	if err := mergeDict(l.dictRun, func(id ID, entry []byte) error {
+		return out.add(prefixDict, dictKey(id), entry)
+	}); err != nil {
+		return err
+	}
+	var key [keyLen]byte
+	for oi := range 3 {
+		first := idxGSPO + byte(oi) // GSPO, GPOS, GOSP
+		for _, t := range l.order {
+			var st statCollector
+			if oi == 0 {
+				st.begin(t)
+			}
+			err := mergeRuns(l.ctx, t.runs[oi], nil, func(r *rec, _ ID) error {
+				spo := r.spo(orderOf(oi))
+				putKey(key[:], first, t.inst, &spo)
+				if oi == 0 {
+					st.addSPO(&spo)
+				} else if oi == 1 {
+					t.countObject(&spo)
+				}
+				return out.add(first, key[:], nil)
+			})
+			if err != nil {
+				return err
+			}
+			if oi == 0 {
+				st.end()
+			}
+		}
+		// The graph-last twin: one stream over all named targets, merged
+		// by triple then instance.
+		var runs []run
+		var insts []ID
+		for _, t := range l.order {
+			if !t.named {
+				continue
+			}
+			for _, r := range t.runs[oi] {
+				runs = append(runs, r)
+				insts = append(insts, t.inst)
+			}
+		}
+		if len(runs) == 0 {
+			continue
+		}
+		last := idxSPOG + byte(oi)
+		err := mergeRuns(l.ctx, runs, insts, func(r *rec, inst ID) error {
+			spo := r.spo(orderOf(oi))
+			putKey(key[:], last, inst, &spo)
+			return out.add(last, key[:], nil)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func orderOf(i int) order { return [3]order{orderSPO, orderPOS, orderOSP}[i] }
+
+// statCollector computes an instance's statistics from its SPO-sorted
+// stream: quads, digest, and per predicate the quads and distinct subjects
+// (distinct objects come from the POS stream, see countObject).
+type statCollector struct {
+	t      *target
+	prevS  ID
+	prevP  ID
+	primed bool
+}
+
+func (c *statCollector) begin(t *target) {
+	c.t = t
+	t.quads = 0
+	t.dig = digest{}
+	t.preds = map[ID]PredicateStats{}
+	t.prevPO = [2]ID{}
+	t.poPrimed = false
+}
+
+func (c *statCollector) addSPO(spo *[3]ID) {
+	t := c.t
+	t.quads++
+	t.dig.add(tripleDigest(spo))
+	ps := t.preds[spo[1]]
+	ps.Quads++
+	if !c.primed || spo[0] != c.prevS || spo[1] != c.prevP {
+		ps.DistinctSubjects++
+	}
+	t.preds[spo[1]] = ps
+	c.prevS, c.prevP, c.primed = spo[0], spo[1], true
+}
+
+func (c *statCollector) end() {}
+
+// Distinct objects per predicate: in POS order, each change of (P, O).
+func (t *target) countObject(spo *[3]ID) {
+	po := [2]ID{spo[1], spo[2]}
+	if !t.poPrimed || po != t.prevPO {
+		ps := t.preds[spo[1]]
+		ps.DistinctObjects++
+		t.preds[spo[1]] = ps
+	}
+	t.prevPO, t.poPrimed = po, true
+}
+
+// link makes the written instances part of their graphs, in one
+// transaction. Appends first drop from the new instance what the graph
+// already holds, so that a graph's instances stay disjoint.
+func (l *Loader) link() (LoadResult, error) {
+	s := l.s
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	st := s.current()
+	for _, t := range l.order {
+		if r, ok := st.cat.graphs[t.g]; ok && !l.opts.Replace && len(r.Instances) > 0 {
+			if err := l.removeExisting(t, r.Instances); err != nil {
+				return LoadResult{}, fmt.Errorf("load: remove duplicates: %w", err)
+			}
+		}
+	}
+	if err := l.ctx.Err(); err != nil {
+		return LoadResult{}, err
+	}
+	now := time.Now().UTC()
+	cat := st.cat.clone()
+	preds := st.preds
+	var garbage bool
+	var res LoadResult
+	err := s.db.Update(func(txn *badger.Txn) error {
+		for _, t := range l.order {
+			ir := &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
+			cat.instances[t.inst] = ir
+			if err := txn.Set(instanceKey(t.inst), marshalRecord(ir)); err != nil {
+				return err
+			}
+			for p, ps := range t.preds {
+				if err := txn.Set(statsKey(t.inst, p), encodeStats(ps)); err != nil {
+					return err
+				}
+			}
+			preds = preds.withInstance(t.inst, t.preds)
+			gr := &graphRecord{Name: t.name, LoadedAt: now}
+			if old, ok := cat.graphs[t.g]; ok {
+				c := *old
+				gr = &c
+				gr.LoadedAt = now
+			}
+			if l.opts.Replace {
+				for _, old := range gr.Instances {
+					or := *cat.instances[old]
+					or.State = instanceGarbage
+					cat.instances[old] = &or
+					preds = preds.withInstance(old, nil)
+					if err := txn.Set(instanceKey(old), marshalRecord(&or)); err != nil {
+						return err
+					}
+					garbage = true
+				}
+				gr.Instances = []ID{t.inst}
+			} else {
+				gr.Instances = append(slices.Clone(gr.Instances), t.inst)
+			}
+			gr.Source, gr.Format, gr.ModifiedAt = l.opts.Source, l.opts.Format, now
+			if l.opts.Owner != "" {
+				gr.Owner = l.opts.Owner
+			}
+			cat.graphs[t.g] = gr
+			if err := txn.Set(graphKey(t.g), marshalRecord(gr)); err != nil {
+				return err
+			}
+			res.Quads += t.quads
+		}
+		return nil
+	})
+	if err != nil {
+		return LoadResult{}, fmt.Errorf("load: commit: %w", err)
+	}
+	s.publish(&state{cat: cat, preds: preds})
+	for _, t := range l.order {
+		res.Graphs = append(res.Graphs, cat.info(t.g))
+	}
+	if garbage {
+		s.wakeCollector()
+	}
+	return res, nil
+}
+
+// removeExisting deletes from t's instance the quads that the graph's
+// existing instances already hold, and recomputes t's statistics if any
+// were removed. The caller holds the write lock.
+func (l *Loader) removeExisting(t *target, existing []ID) error {
+	var dups [][3]ID
+	err := l.s.db.View(func(txn *badger.Txn) error {
+		prefix := append([]byte{idxGSPO}, t.inst[:]...)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+		defer it.Close()
+		var key [keyLen]byte
+		n := 0
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			if n++; n&4095 == 0 {
+				if err := l.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			_, spo := parseKey(it.Item().Key())
+			for _, inst := range existing {
+				putKey(key[:], idxGSPO, inst, &spo)
+				_, err := txn.Get(key[:])
+				if err == nil {
+					dups = append(dups, spo)
+					break
+				}
+				if !errors.Is(err, badger.ErrKeyNotFound) {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || len(dups) == 0 {
+		return err
+	}
+	wb := l.s.db.NewWriteBatch()
+	var key [keyLen]byte
+	for i := range dups {
+		for _, idx := range indexesFor(t.named) {
+			putKey(key[:], idx, t.inst, &dups[i])
+			if err := wb.Delete(append([]byte(nil), key[:]...)); err != nil {
+				wb.Cancel()
+				return err
+			}
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	return l.recount(t)
+}
+
+// recount recomputes an instance's statistics by scanning it.
+func (l *Loader) recount(t *target) error {
+	return l.s.db.View(func(txn *badger.Txn) error {
+		var c statCollector
+		c.begin(t)
+		for oi, idx := range []byte{idxGSPO, idxGPOS} {
+			prefix := append([]byte{idx}, t.inst[:]...)
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+			for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+				_, spo := parseKey(it.Item().Key())
+				if oi == 0 {
+					c.addSPO(&spo)
+				} else {
+					t.countObject(&spo)
+				}
+			}
+			it.Close()
+		}
+		return nil
+	})
+}
+
+func compareID(a, b ID) int {
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}

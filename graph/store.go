@@ -1,0 +1,295 @@
+// Package graph is kplane's embedded quad store, on Badger.
+//
+// Terms are dictionary-encoded to fixed-size ids (id.go); each quad is kept
+// under six index permutations (three for the default graph) so that every
+// quad pattern is one ordered prefix scan (keys.go, scan.go); graphs are the
+// unit of ownership and of atomic replacement (catalog.go, load.go); small
+// changes go through transactions (txn.go). Readers work on snapshots that
+// see one consistent state while writers go on.
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// Options tune a store. The zero value suits a laptop.
+type Options struct {
+	// InMemory keeps everything in memory (tests); Dir is then ignored.
+	InMemory bool
+	// Logger receives Badger's warnings and the store's own notices; nil
+	// discards them.
+	Logger *slog.Logger
+	// MemTableSize is the size of one Badger memtable (default 32 MiB).
+	MemTableSize int64
+	// NoSync skips the fsync after each commit. Only for tests and
+	// benchmarks: a crash may then lose committed data.
+	NoSync bool
+}
+
+// Store is an open quad store. It is safe for concurrent use.
+type Store struct {
+	db     *badger.DB
+	dir    string
+	logger *slog.Logger
+
+	// writeMu serialises writers: transactions, load commits and garbage
+	// collection steps. Badger's own conflict detection is off.
+	writeMu sync.Mutex
+
+	// stateMu guards the published state; snapshots take it shared so that
+	// the Badger read timestamp and the catalog they see belong together.
+	stateMu sync.RWMutex
+	state   *state
+
+	terms *termCache
+
+	gcWake chan struct{}
+	gcStop context.CancelFunc
+	gcDone chan struct{}
+}
+
+// state is what readers need besides Badger: the catalog, the predicate
+// statistics and their sum. It is immutable once published.
+type state struct {
+	cat   *catalog
+	preds predicateTable
+	once  sync.Once
+	stats *Stats
+}
+
+func (st *state) summary() *Stats {
+	st.once.Do(func() { st.stats = computeStats(st.cat, st.preds) })
+	return st.stats
+}
+
+// storeFormat is written once into a new store and checked on open, so that
+// a future change of layout is detected instead of misread.
+const storeFormat = "kplane-store-1"
+
+// Open opens the store in dir, creating it if needed. Loads that were cut
+// short (crash, kill) are rolled back: their partial content is collected in
+// the background and was never visible.
+func Open(dir string, opts *Options) (*Store, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	bopts := badgerOptions(dir, opts)
+	if !opts.InMemory {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
+	db, err := badger.Open(bopts)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	s := &Store{db: db, dir: dir, logger: opts.Logger, terms: newTermCache(1 << 16), gcWake: make(chan struct{}, 1)}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if err := s.checkFormat(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	st, err := s.readState()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	s.state = st
+	if err := s.abandonPending(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.gcStop = cancel
+	s.gcDone = make(chan struct{})
+	go s.collectLoop(ctx)
+	return s, nil
+}
+
+func badgerOptions(dir string, opts *Options) badger.Options {
+	mem := opts.MemTableSize
+	if mem <= 0 {
+		mem = 32 << 20
+	}
+	bopts := badger.DefaultOptions(dir)
+	if opts.InMemory {
+		bopts = badger.DefaultOptions("").WithInMemory(true)
+	}
+	// Memory is set explicitly: Badger's defaults peak near 850 MB during
+	// loads. Values are empty, so no value log is needed in practice, and
+	// keys are mostly hashes, which do not compress.
+	return bopts.
+		WithLogger(badgerLogger{opts.Logger}).
+		WithMemTableSize(mem).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(4).
+		WithNumLevelZeroTablesStall(8).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithNumCompactors(2).
+		WithCompression(options.None).
+		WithDetectConflicts(false).
+		WithSyncWrites(!opts.NoSync).
+		WithValueLogFileSize(64 << 20)
+}
+
+// Close waits for background work to stop and closes the store. Garbage
+// left by replaced graphs is collected after the next Open.
+func (s *Store) Close() error {
+	s.gcStop()
+	<-s.gcDone
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// Dir returns the directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// Size returns the bytes the store's files take on disk (LSM tree and value
+// log).
+func (s *Store) Size() int64 {
+	lsm, vlog := s.db.Size()
+	return lsm + vlog
+}
+
+func (s *Store) current() *state {
+	s.stateMu.RLock()
+	defer s.stateMu.RUnlock()
+	return s.state
+}
+
+// publish installs a new state; the caller holds writeMu and has committed
+// the Badger transaction that persists it. Taking stateMu exclusively here
+// orders the swap against snapshot creation.
+func (s *Store) publish(st *state) {
+	s.stateMu.Lock()
+	s.state = st
+	s.stateMu.Unlock()
+}
+
+func (s *Store) checkFormat() error {
+	key := append([]byte{prefixMeta}, "format"...)
+	return s.db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get(key)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return txn.Set(key, []byte(storeFormat))
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if string(v) != storeFormat {
+				return fmt.Errorf("store format %q, this kplane reads %q", v, storeFormat)
+			}
+			return nil
+		})
+	})
+}
+
+// readState loads the catalog and statistics from disk.
+func (s *Store) readState() (*state, error) {
+	cat := newCatalog()
+	preds := predicateTable{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		if err := scanPrefix(txn, []byte{prefixGraph}, func(k, v []byte) error {
+			var r graphRecord
+			if err := unmarshalRecord(v, &r); err != nil {
+				return err
+			}
+			var g ID
+			copy(g[:], k[1:])
+			cat.graphs[g] = &r
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := scanPrefix(txn, []byte{prefixInstance}, func(k, v []byte) error {
+			var r instanceRecord
+			if err := unmarshalRecord(v, &r); err != nil {
+				return err
+			}
+			var inst ID
+			copy(inst[:], k[1:])
+			cat.instances[inst] = &r
+			return nil
+		}); err != nil {
+			return err
+		}
+		return scanPrefix(txn, []byte{prefixStats}, func(k, v []byte) error {
+			var inst, pred ID
+			copy(inst[:], k[1:17])
+			copy(pred[:], k[17:33])
+			ps, err := decodeStats(v)
+			if err != nil {
+				return err
+			}
+			if preds[inst] == nil {
+				preds[inst] = map[ID]PredicateStats{}
+			}
+			preds[inst][pred] = ps
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	return &state{cat: cat, preds: preds}, nil
+}
+
+// scanPrefix calls fn for each key with the prefix, with its value.
+func scanPrefix(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(item.Key(), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// badgerLogger forwards Badger's warnings and errors to slog; its info and
+// debug chatter is dropped.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Error("badger: " + fmt.Sprintf(f, a...))
+	}
+}
+
+func (b badgerLogger) Warningf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Warn("badger: " + fmt.Sprintf(f, a...))
+	}
+}
+func (badgerLogger) Infof(string, ...any)  {}
+func (badgerLogger) Debugf(string, ...any) {}
+
+// tempDir is where loads spill sorted runs that do not fit in memory.
+func (s *Store) tempDir() string {
+	if s.dir == "" {
+		return os.TempDir()
+	}
+	return filepath.Join(s.dir, "tmp")
+}

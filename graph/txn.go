@@ -1,0 +1,477 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/kplane/kplane/graph/rdf"
+)
+
+var (
+	// ErrGraphExists is returned when creating a graph that exists.
+	ErrGraphExists = errors.New("graph already exists")
+	// ErrGraphNotFound is returned for an operation on a missing graph.
+	ErrGraphNotFound = errors.New("graph does not exist")
+	// ErrTxnTooBig is returned when a transaction grows beyond what one
+	// Badger transaction holds; use a Loader for bulk changes.
+	ErrTxnTooBig = errors.New("transaction too big: use a bulk load for changes of this size")
+)
+
+// Txn is an atomic change of the store: all of it is committed or none.
+// A Txn is not safe for concurrent use.
+type Txn struct {
+	s      *Store
+	btx    *badger.Txn
+	cat    *catalog
+	preds  predicateTable
+	copied map[ID]bool // instances whose predicate map is already a private copy
+	now    time.Time
+	dirty  map[ID]bool // instances whose record or statistics changed
+	graphs map[ID]bool // graphs whose record changed
+}
+
+// Update runs fn in a write transaction and commits it if fn returns nil.
+// Writers are serialised; readers are never blocked.
+func (s *Store) Update(ctx context.Context, fn func(*Txn) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st := s.current()
+	tx := &Txn{
+		s:      s,
+		btx:    s.db.NewTransaction(true),
+		cat:    st.cat.clone(),
+		preds:  maps.Clone(st.preds),
+		copied: map[ID]bool{},
+		now:    time.Now().UTC(),
+		dirty:  map[ID]bool{},
+		graphs: map[ID]bool{},
+	}
+	defer tx.btx.Discard()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := tx.writeRecords(); err != nil {
+		return err
+	}
+	if err := tx.btx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	s.publish(&state{cat: tx.cat, preds: tx.preds})
+	if tx.hasGarbage() {
+		s.wakeCollector()
+	}
+	return nil
+}
+
+func (tx *Txn) set(k, v []byte) error {
+	if err := tx.btx.Set(k, v); err != nil {
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			return ErrTxnTooBig
+		}
+		return err
+	}
+	return nil
+}
+
+func (tx *Txn) del(k []byte) error {
+	if err := tx.btx.Delete(k); err != nil {
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			return ErrTxnTooBig
+		}
+		return err
+	}
+	return nil
+}
+
+// encodeQuad checks that q is a valid RDF quad and encodes it, returning the
+// dictionary entries its hashed terms need.
+func encodeQuad(q rdf.Quad) (spo [3]ID, g ID, entries map[ID][]byte, err error) {
+	if q.S.Kind != rdf.KindIRI && q.S.Kind != rdf.KindBlank {
+		return spo, g, nil, fmt.Errorf("subject must be an IRI or blank node: %s", q.S)
+	}
+	if q.P.Kind != rdf.KindIRI {
+		return spo, g, nil, fmt.Errorf("predicate must be an IRI: %s", q.P)
+	}
+	if q.O.Kind == rdf.KindNone {
+		return spo, g, nil, fmt.Errorf("object missing")
+	}
+	if q.G.Kind == rdf.KindLiteral {
+		return spo, g, nil, fmt.Errorf("graph name must be an IRI or blank node: %s", q.G)
+	}
+	terms := [4]rdf.Term{q.S, q.P, q.O, q.G}
+	var ids [4]ID
+	for i, t := range terms {
+		id, entry, err := encodeTerm(t)
+		if err != nil {
+			return spo, g, nil, err
+		}
+		ids[i] = id
+		if entry != nil {
+			if entries == nil {
+				entries = map[ID][]byte{}
+			}
+			entries[id] = entry
+		}
+	}
+	return [3]ID{ids[0], ids[1], ids[2]}, ids[3], entries, nil
+}
+
+// Insert adds a quad; it reports whether the quad was new. A missing named
+// graph is created.
+func (tx *Txn) Insert(q rdf.Quad) (bool, error) {
+	spo, g, entries, err := encodeQuad(q)
+	if err != nil {
+		return false, err
+	}
+	r := tx.graph(g, q.G)
+	for _, inst := range r.Instances {
+		found, err := tx.exists(inst, &spo)
+		if err != nil || found {
+			return false, err
+		}
+	}
+	if len(r.Instances) == 0 {
+		r = tx.addInstance(g, r)
+	}
+	inst := r.Instances[0]
+	ir := tx.instance(inst)
+	newS, err := tx.noKeyWithPrefix(idxGSPO, inst, spo[0], spo[1])
+	if err != nil {
+		return false, err
+	}
+	newO, err := tx.noKeyWithPrefix(idxGPOS, inst, spo[1], spo[2])
+	if err != nil {
+		return false, err
+	}
+	for id, entry := range entries {
+		if err := tx.set(dictKey(id), entry); err != nil {
+			return false, err
+		}
+	}
+	var key [keyLen]byte
+	for _, idx := range indexesFor(ir.Named) {
+		putKey(key[:], idx, inst, &spo)
+		if err := tx.set(append([]byte(nil), key[:]...), nil); err != nil {
+			return false, err
+		}
+	}
+	ir.Quads++
+	ir.Digest.add(tripleDigest(&spo))
+	ps := tx.predStats(inst, spo[1])
+	ps.Quads++
+	if newS {
+		ps.DistinctSubjects++
+	}
+	if newO {
+		ps.DistinctObjects++
+	}
+	tx.setPredStats(inst, spo[1], ps)
+	tx.touchGraph(g)
+	return true, nil
+}
+
+// Delete removes a quad; it reports whether the quad was there.
+func (tx *Txn) Delete(q rdf.Quad) (bool, error) {
+	spo, g, _, err := encodeQuad(q)
+	if err != nil {
+		return false, err
+	}
+	return tx.DeleteEncoded(spo, g)
+}
+
+// DeleteEncoded removes the quad (spo) from graph g (zero: the default graph).
+func (tx *Txn) DeleteEncoded(spo [3]ID, g ID) (bool, error) {
+	r, ok := tx.cat.graphs[g]
+	if !ok {
+		return false, nil
+	}
+	for _, inst := range r.Instances {
+		found, err := tx.exists(inst, &spo)
+		if err != nil {
+			return false, err
+		}
+		if !found {
+			continue
+		}
+		ir := tx.instance(inst)
+		var key [keyLen]byte
+		for _, idx := range indexesFor(ir.Named) {
+			putKey(key[:], idx, inst, &spo)
+			if err := tx.del(append([]byte(nil), key[:]...)); err != nil {
+				return false, err
+			}
+		}
+		goneS, err := tx.noKeyWithPrefix(idxGSPO, inst, spo[0], spo[1])
+		if err != nil {
+			return false, err
+		}
+		goneO, err := tx.noKeyWithPrefix(idxGPOS, inst, spo[1], spo[2])
+		if err != nil {
+			return false, err
+		}
+		ir.Quads--
+		ir.Digest.sub(tripleDigest(&spo))
+		ps := tx.predStats(inst, spo[1])
+		ps.Quads--
+		if goneS {
+			ps.DistinctSubjects--
+		}
+		if goneO {
+			ps.DistinctObjects--
+		}
+		tx.setPredStats(inst, spo[1], ps)
+		tx.touchGraph(g)
+		return true, nil
+	}
+	return false, nil
+}
+
+// CreateGraph creates an empty named graph.
+func (tx *Txn) CreateGraph(name rdf.Term) error {
+	if name.Kind != rdf.KindIRI && name.Kind != rdf.KindBlank {
+		return fmt.Errorf("create graph: name must be an IRI: %s", name)
+	}
+	g := TermID(name)
+	if _, ok := tx.cat.graphs[g]; ok {
+		return fmt.Errorf("create graph %s: %w", name, ErrGraphExists)
+	}
+	if entry := dictEntry(name); entry != nil {
+		if err := tx.set(dictKey(g), entry); err != nil {
+			return err
+		}
+	}
+	tx.graph(g, name)
+	return nil
+}
+
+// DropGraph removes a named graph and its content; dropping the default
+// graph empties it. The space is reclaimed in the background.
+func (tx *Txn) DropGraph(name rdf.Term) error {
+	g := TermID(name)
+	r, ok := tx.cat.graphs[g]
+	if !ok {
+		if g.IsZero() {
+			return nil
+		}
+		return fmt.Errorf("drop graph %s: %w", name, ErrGraphNotFound)
+	}
+	tx.retire(r.Instances)
+	if g.IsZero() {
+		nr := *r
+		nr.Instances = nil
+		nr.ModifiedAt = tx.now
+		tx.cat.graphs[g] = &nr
+	} else {
+		delete(tx.cat.graphs, g)
+	}
+	tx.graphs[g] = true
+	return nil
+}
+
+// ClearGraph removes every quad of a graph but keeps the graph.
+func (tx *Txn) ClearGraph(name rdf.Term) error {
+	g := TermID(name)
+	r, ok := tx.cat.graphs[g]
+	if !ok {
+		if g.IsZero() {
+			return nil
+		}
+		return fmt.Errorf("clear graph %s: %w", name, ErrGraphNotFound)
+	}
+	tx.retire(r.Instances)
+	nr := *r
+	nr.Instances = nil
+	nr.ModifiedAt = tx.now
+	tx.cat.graphs[g] = &nr
+	tx.graphs[g] = true
+	return nil
+}
+
+// SetOwner records which domain owns a graph ("" for none).
+func (tx *Txn) SetOwner(name rdf.Term, owner string) error {
+	g := TermID(name)
+	r, ok := tx.cat.graphs[g]
+	if !ok {
+		return fmt.Errorf("set owner of %s: %w", name, ErrGraphNotFound)
+	}
+	nr := *r
+	nr.Owner = owner
+	tx.cat.graphs[g] = &nr
+	tx.graphs[g] = true
+	return nil
+}
+
+// Graph returns what the transaction sees of a graph.
+func (tx *Txn) Graph(name rdf.Term) (GraphInfo, bool) {
+	g := TermID(name)
+	if _, ok := tx.cat.graphs[g]; !ok {
+		return GraphInfo{}, g.IsZero()
+	}
+	return tx.cat.info(g), true
+}
+
+func indexesFor(named bool) []byte {
+	if named {
+		return []byte{idxGSPO, idxGPOS, idxGOSP, idxSPOG, idxPOSG, idxOSPG}
+	}
+	return []byte{idxGSPO, idxGPOS, idxGOSP}
+}
+
+func dictEntry(t rdf.Term) []byte {
+	_, entry, _ := encodeTerm(t)
+	return entry
+}
+
+// graph returns the record of g, creating it (empty) if needed.
+func (tx *Txn) graph(g ID, name rdf.Term) *graphRecord {
+	if r, ok := tx.cat.graphs[g]; ok {
+		return r
+	}
+	r := &graphRecord{Name: name, LoadedAt: tx.now, ModifiedAt: tx.now}
+	tx.cat.graphs[g] = r
+	tx.graphs[g] = true
+	return r
+}
+
+// addInstance gives a graph its first (empty, live) instance.
+func (tx *Txn) addInstance(g ID, r *graphRecord) *graphRecord {
+	inst := newInstanceID()
+	tx.cat.instances[inst] = &instanceRecord{Graph: g, Named: !g.IsZero(), State: instanceLive}
+	tx.dirty[inst] = true
+	nr := *r
+	nr.Instances = append([]ID{inst}, r.Instances...)
+	tx.cat.graphs[g] = &nr
+	tx.graphs[g] = true
+	return &nr
+}
+
+// instance returns a private, changeable copy of an instance record.
+func (tx *Txn) instance(inst ID) *instanceRecord {
+	r := tx.cat.instances[inst]
+	if !tx.dirty[inst] {
+		c := *r
+		r = &c
+		tx.cat.instances[inst] = r
+		tx.dirty[inst] = true
+	}
+	return r
+}
+
+func (tx *Txn) retire(insts []ID) {
+	for _, inst := range insts {
+		tx.instance(inst).State = instanceGarbage
+		delete(tx.preds, inst)
+	}
+}
+
+func (tx *Txn) hasGarbage() bool {
+	for inst := range tx.dirty {
+		if tx.cat.instances[inst].State == instanceGarbage {
+			return true
+		}
+	}
+	return false
+}
+
+func (tx *Txn) touchGraph(g ID) {
+	r := tx.cat.graphs[g]
+	nr := *r
+	nr.ModifiedAt = tx.now
+	tx.cat.graphs[g] = &nr
+	tx.graphs[g] = true
+}
+
+func (tx *Txn) predStats(inst, p ID) PredicateStats { return tx.preds[inst][p] }
+
+func (tx *Txn) setPredStats(inst, p ID, ps PredicateStats) {
+	if !tx.copied[inst] {
+		tx.preds[inst] = maps.Clone(tx.preds[inst])
+		if tx.preds[inst] == nil {
+			tx.preds[inst] = map[ID]PredicateStats{}
+		}
+		tx.copied[inst] = true
+	}
+	if ps.isZero() {
+		delete(tx.preds[inst], p)
+	} else {
+		tx.preds[inst][p] = ps
+	}
+	tx.dirty[inst] = true
+}
+
+// exists reports whether instance inst holds the triple.
+func (tx *Txn) exists(inst ID, spo *[3]ID) (bool, error) {
+	var key [keyLen]byte
+	putKey(key[:], idxGSPO, inst, spo)
+	_, err := tx.btx.Get(key[:])
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// noKeyWithPrefix reports whether the instance has no key in a graph-first
+// index starting with a and b (the transaction's own writes included).
+func (tx *Txn) noKeyWithPrefix(idx byte, inst, a, b ID) (bool, error) {
+	prefix := make([]byte, 0, 49)
+	prefix = append(prefix, idx)
+	prefix = append(prefix, inst[:]...)
+	prefix = append(prefix, a[:]...)
+	prefix = append(prefix, b[:]...)
+	it := tx.btx.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+	defer it.Close()
+	it.Seek(prefix)
+	return !it.ValidForPrefix(prefix), nil
+}
+
+// writeRecords persists the changed catalog and statistics records.
+func (tx *Txn) writeRecords() error {
+	for g := range tx.graphs {
+		r, ok := tx.cat.graphs[g]
+		if !ok {
+			if err := tx.del(graphKey(g)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := tx.set(graphKey(g), marshalRecord(r)); err != nil {
+			return err
+		}
+	}
+	for inst := range tx.dirty {
+		r := tx.cat.instances[inst]
+		if err := tx.set(instanceKey(inst), marshalRecord(r)); err != nil {
+			return err
+		}
+		if !tx.copied[inst] {
+			continue
+		}
+		old := tx.s.current().preds[inst]
+		for p, ps := range tx.preds[inst] {
+			if old[p] != ps {
+				if err := tx.set(statsKey(inst, p), encodeStats(ps)); err != nil {
+					return err
+				}
+			}
+		}
+		for p := range old {
+			if _, ok := tx.preds[inst][p]; !ok {
+				if err := tx.del(statsKey(inst, p)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
