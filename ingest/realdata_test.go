@@ -1,0 +1,175 @@
+package ingest_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kplane/kplane/ingest"
+	"github.com/kplane/kplane/ingest/jsonld"
+	_ "github.com/kplane/kplane/ingest/ntriples"
+	_ "github.com/kplane/kplane/ingest/rdfxml"
+	_ "github.com/kplane/kplane/ingest/turtle"
+)
+
+// realdataDir returns the shared real-world data: $KPLANE_REALDATA, else
+// shared/realdata in the working directory or one of its ancestors.
+func realdataDir(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv("KPLANE_REALDATA"); dir != "" {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		cand := filepath.Join(dir, "shared", "realdata")
+		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
+			return cand
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("real data not available: set $KPLANE_REALDATA or put it in ../shared/realdata")
+		}
+	}
+}
+
+// rdfExtensions are the file endings of RDF documents in the real data;
+// a file with one of them must parse once a format claims the ending.
+var rdfExtensions = []string{".rdf", ".owl", ".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json-ld", ".xml"}
+
+// folderStats counts what one top-level folder of the real data gave.
+type folderStats struct {
+	files, triples int
+	remoteContext  int // JSON-LD files needing a context not available offline
+}
+
+// TestRealDataParses reads every RDF document of the shared real data
+// through the format registry: all must parse. JSON-LD documents whose
+// context is published only on the web must fail with a RemoteContextError,
+// as decoding never goes to the network.
+func TestRealDataParses(t *testing.T) {
+	root := realdataDir(t)
+	stats := map[string]*folderStats{}
+	missingFormat := map[string]int{}
+	err := filepath.WalkDir(root, func(path string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		if !containsString(rdfExtensions, ext) {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		folder := strings.SplitN(filepath.ToSlash(rel), "/", 2)[0]
+		f, ok := ingest.FormatForPath(path)
+		if !ok {
+			missingFormat[ext]++
+			return nil
+		}
+		if f.Name == "rdfxml" && ext == ".xml" && !hasRDFNamespace(t, path) {
+			t.Logf("%s: not RDF/XML (no RDF namespace), skipped", rel)
+			return nil
+		}
+		st := stats[folder]
+		if st == nil {
+			st = &folderStats{}
+			stats[folder] = st
+		}
+		n, err := decodeRealFile(f, path)
+		var rce *jsonld.RemoteContextError
+		switch {
+		case f.Name == "jsonld" && errors.As(err, &rce):
+			t.Logf("%s: needs remote context %s", rel, rce.URL)
+			st.remoteContext++
+		case err != nil:
+			t.Errorf("%s: %v", rel, err)
+		default:
+			st.files++
+			st.triples += n
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ext, n := range missingFormat {
+		t.Logf("%d %s files skipped: no format registered for %s", n, ext, ext)
+	}
+	if len(stats) == 0 {
+		t.Fatal("no RDF files found under " + root)
+	}
+	folders := make([]string, 0, len(stats))
+	for name := range stats {
+		folders = append(folders, name)
+	}
+	sort.Strings(folders)
+	for _, name := range folders {
+		st := stats[name]
+		fmt.Printf("realdata %s: %d files, %d triples", name, st.files, st.triples)
+		if st.remoteContext > 0 {
+			fmt.Printf(", %d JSON-LD files need a remote context", st.remoteContext)
+		}
+		fmt.Println()
+	}
+}
+
+// decodeRealFile decodes the file at path to the end and counts its quads.
+func decodeRealFile(f ingest.Format, path string) (int, error) {
+	r, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return 0, err
+	}
+	base := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	d, err := f.NewDecoder(r, ingest.Options{File: path, Base: base})
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	n := 0
+	for {
+		_, err := d.Decode()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}
+
+// hasRDFNamespace reports whether the XML file at path mentions the RDF namespace
+// in its first kilobytes; XML catalogs and the like do not.
+func hasRDFNamespace(t *testing.T, path string) bool {
+	r, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	head := make([]byte, 8192)
+	n, _ := io.ReadFull(r, head)
+	return bytes.Contains(head[:n], []byte("http://www.w3.org/1999/02/22-rdf-syntax-ns#"))
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
