@@ -29,6 +29,7 @@ const (
 	prefixGraph    byte = 0x21
 	prefixStats    byte = 0x22
 	prefixMeta     byte = 0x30
+	prefixScratch  byte = 0xF0 // see newStreamSink
 )
 
 const keyLen = 1 + 4*16

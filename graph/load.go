@@ -71,11 +71,16 @@ type target struct {
 }
 
 // chunkQuads is how many quads are sorted at a time; memBudget how many
-// bytes of sorted runs stay in memory before runs go to disk.
-const (
+// bytes of sorted runs stay in memory before runs go to disk. Variables so
+// that tests can force many runs and spilling.
+var (
 	chunkQuads = 1 << 19
-	memBudget  = 192 << 20
+	memBudget  = 128 << 20
 )
+
+// testHook, when set by tests, is told when a load reaches a phase
+// ("written": all keys are in Badger, not yet linked).
+var testHook func(phase string)
 
 // NewLoader starts a bulk load.
 func (s *Store) NewLoader(ctx context.Context, opts LoadOptions) (*Loader, error) {
@@ -315,6 +320,9 @@ func (l *Loader) commit() (LoadResult, error) {
 	if err := l.write(); err != nil {
 		return LoadResult{}, fmt.Errorf("load: write: %w", err)
 	}
+	if testHook != nil {
+		testHook("written")
+	}
 	return l.link()
 }
 
@@ -322,7 +330,7 @@ func (l *Loader) commit() (LoadResult, error) {
 // of every target instance. The instances are still pending, so readers do
 // not see any of it.
 func (l *Loader) write() error {
-	useStream := l.total >= streamThreshold && l.s.dir != "" && !l.s.db.Opts().InMemory
+	useStream := useStreamSink(l.total, l.s.current().summary().Quads) && !l.s.db.Opts().InMemory
 	var out sink
 	if useStream {
 		// Badger refuses other writes while a stream writer works: hold

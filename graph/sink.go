@@ -17,9 +17,23 @@ type sink interface {
 }
 
 // streamThreshold is the load size from which the stream writer, which
-// builds Badger tables directly and is about twice as fast, beats a write
-// batch despite the flush and write pause it costs.
-const streamThreshold = 200_000
+// builds Badger tables directly and is about 1.6 times as fast, beats a
+// write batch despite the memtable flush and write pause it costs. Preparing
+// it can compact the whole tree (when level 0 has tables), so it is only
+// used for loads at least as large as the store (useStreamSink).
+const streamThreshold = 50_000
+
+// useStreamSink decides between the two sinks for a load of n quads into a
+// store holding stored quads.
+func useStreamSink(n, stored int64) bool {
+	if forceBatchSink {
+		return false
+	}
+	return n >= streamThreshold && n >= stored
+}
+
+// forceBatchSink makes every load use the batch sink (benchmarks compare).
+var forceBatchSink = false
 
 // batchSink writes through a Badger write batch (many transactions).
 type batchSink struct{ wb *badger.WriteBatch }
@@ -40,9 +54,20 @@ type streamSink struct {
 	sw      *badger.StreamWriter
 	version uint64
 	bufs    map[byte]*z.Buffer
+	kv      pb.KV // reused: KVToBuffer copies it into the buffer
 }
 
 func newStreamSink(db *badger.DB) (*streamSink, error) {
+	// The incremental stream writer needs empty memtables, and Badger has
+	// no call that just flushes them; dropping a prefix does, when the
+	// prefix has keys. So write one scratch key and drop it.
+	scratch := []byte{prefixScratch}
+	if err := db.Update(func(txn *badger.Txn) error { return txn.Set(scratch, nil) }); err != nil {
+		return nil, fmt.Errorf("flush memtable: %w", err)
+	}
+	if err := db.DropPrefix(scratch); err != nil {
+		return nil, fmt.Errorf("flush memtable: %w", err)
+	}
 	sw := db.NewStreamWriter()
 	if err := sw.PrepareIncremental(); err != nil {
 		sw.Cancel()
@@ -59,7 +84,8 @@ func (s *streamSink) add(stream byte, key, value []byte) error {
 		buf = z.NewBuffer(streamFlushBytes+(1<<20), "kplane.load")
 		s.bufs[stream] = buf
 	}
-	badger.KVToBuffer(&pb.KV{Key: append([]byte(nil), key...), Value: value, Version: s.version, StreamId: uint32(stream)}, buf)
+	s.kv.Key, s.kv.Value, s.kv.Version, s.kv.StreamId = key, value, s.version, uint32(stream)
+	badger.KVToBuffer(&s.kv, buf)
 	if buf.LenNoPadding() >= streamFlushBytes {
 		if err := s.sw.Write(buf); err != nil {
 			return err

@@ -128,7 +128,9 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 	}
 	// Memory is set explicitly: Badger's defaults peak near 850 MB during
 	// loads. Values are empty, so no value log is needed in practice, and
-	// keys are mostly hashes, which do not compress.
+	// keys are mostly hashes, which do not compress. The base table size
+	// also sizes the stream writer's table builders (times 2^5 for the
+	// bottom level), which allocate and clear that much up front.
 	return bopts.
 		WithLogger(badgerLogger{opts.Logger}).
 		WithMemTableSize(mem).
@@ -138,6 +140,7 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 		WithBlockCacheSize(8 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithNumCompactors(2).
+		WithBaseTableSize(1 << 20).
 		WithCompression(options.None).
 		WithDetectConflicts(false).
 		WithSyncWrites(!opts.NoSync).

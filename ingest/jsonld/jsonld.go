@@ -42,6 +42,7 @@ import (
 
 	"github.com/kplane/kplane/graph/rdf"
 	"github.com/kplane/kplane/ingest"
+	"github.com/kplane/kplane/ontology"
 )
 
 func init() {
@@ -105,12 +106,23 @@ type Decoder struct {
 	err   error
 }
 
-// NewDecoder returns a decoder reading JSON-LD from r, which refuses remote
-// contexts. Relative IRIs resolve against opts.Base unless the document
+// NewDecoder returns a decoder reading JSON-LD from r. Remote contexts are
+// never fetched: the ones kplane ships (ontology.JSONLDContext, e.g.
+// DPROD's) are served locally, any other is refused. Relative IRIs resolve against opts.Base unless the document
 // sets @base; without a base, statements with relative IRIs are dropped,
 // as the JSON-LD to-RDF algorithm requires.
 func NewDecoder(r io.Reader, opts ingest.Options) (*Decoder, error) {
-	return NewDecoderWithContexts(r, opts, nil)
+	return NewDecoderWithContexts(r, opts, shippedContexts{})
+}
+
+// shippedContexts serves the contexts kplane ships.
+type shippedContexts struct{}
+
+func (shippedContexts) LoadContext(url string) ([]byte, error) {
+	if b, ok := ontology.JSONLDContext(url); ok {
+		return b, nil
+	}
+	return nil, ErrContextNotAvailable
 }
 
 // NewDecoderWithContexts is like NewDecoder but takes remote contexts from

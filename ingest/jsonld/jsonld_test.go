@@ -221,15 +221,20 @@ func TestDPRODExamples(t *testing.T) {
 	if len(paths) == 0 {
 		t.Fatal("no DPROD JSON-LD examples found")
 	}
+	// Two examples give their nodes both "id" (which DPROD's context, like
+	// the other examples, uses as the alias of "@id") and "@id": invalid
+	// JSON-LD as published, which must be reported, not guessed at.
+	invalid := map[string]bool{"equity-trade": true, "sba-pool-rates": true}
 	parsed := 0
 	for _, path := range paths {
 		quads, err := decodeFile(path)
-		var rce *jsonld.RemoteContextError
-		switch {
-		case errors.As(err, &rce):
-			if rce.URL != "https://ekgf.github.io/dprod/dprod.jsonld" {
-				t.Errorf("%s: unexpected remote context %s", path, rce.URL)
+		if invalid[filepath.Base(filepath.Dir(path))] {
+			if err == nil || !strings.Contains(err.Error(), "colliding keywords") {
+				t.Errorf("%s: err = %v, want colliding keywords", path, err)
 			}
+			continue
+		}
+		switch {
 		case err != nil:
 			t.Errorf("%s: %v", path, err)
 		case len(quads) == 0:
@@ -238,7 +243,7 @@ func TestDPRODExamples(t *testing.T) {
 			parsed++
 		}
 	}
-	if parsed == 0 {
-		t.Error("no DPROD example without a remote context parsed")
+	if parsed != len(paths)-len(invalid) {
+		t.Errorf("%d of %d DPROD examples parsed", parsed, len(paths))
 	}
 }
