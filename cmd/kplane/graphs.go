@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -129,7 +130,12 @@ func (a *app) printStats(s *graph.Store, sn *graph.Snapshot, top int) error {
 	for p, ps := range st.Predicates {
 		rows = append(rows, row{p, ps})
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ps.Quads > rows[j].ps.Quads })
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].ps.Quads != rows[j].ps.Quads {
+			return rows[i].ps.Quads > rows[j].ps.Quads
+		}
+		return bytes.Compare(rows[i].p[:], rows[j].p[:]) < 0 // stable output
+	})
 	if len(rows) > top {
 		rows = rows[:top]
 	}
