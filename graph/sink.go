@@ -53,7 +53,8 @@ func (b *batchSink) abort()       { b.wb.Cancel() }
 type streamSink struct {
 	sw      *badger.StreamWriter
 	version uint64
-	bufs    map[byte]*z.Buffer
+	buf     *z.Buffer
+	stream  byte  // the stream being written; 0 before the first key
 	kv      pb.KV // reused: KVToBuffer copies it into the buffer
 }
 
@@ -73,35 +74,51 @@ func newStreamSink(db *badger.DB) (*streamSink, error) {
 		sw.Cancel()
 		return nil, fmt.Errorf("prepare stream writer: %w", err)
 	}
-	return &streamSink{sw: sw, version: db.MaxVersion() + 1, bufs: map[byte]*z.Buffer{}}, nil
+	return &streamSink{sw: sw, version: db.MaxVersion() + 1, buf: z.NewBuffer(streamFlushBytes+(1<<20), "kplane.load")}, nil
 }
 
 const streamFlushBytes = 8 << 20
 
+// add takes the keys of one stream after another (the loader writes each
+// index in one go): when a new stream starts, the previous one is marked
+// done, so that Badger finishes and frees its table builder.
 func (s *streamSink) add(stream byte, key, value []byte) error {
-	buf := s.bufs[stream]
-	if buf == nil {
-		buf = z.NewBuffer(streamFlushBytes+(1<<20), "kplane.load")
-		s.bufs[stream] = buf
-	}
-	s.kv.Key, s.kv.Value, s.kv.Version, s.kv.StreamId = key, value, s.version, uint32(stream)
-	badger.KVToBuffer(&s.kv, buf)
-	if buf.LenNoPadding() >= streamFlushBytes {
-		if err := s.sw.Write(buf); err != nil {
+	if stream != s.stream {
+		if err := s.endStream(); err != nil {
 			return err
 		}
-		buf.Reset()
+		s.stream = stream
+	}
+	s.kv = pb.KV{Key: key, Value: value, Version: s.version, StreamId: uint32(stream)}
+	badger.KVToBuffer(&s.kv, s.buf)
+	if s.buf.LenNoPadding() >= streamFlushBytes {
+		return s.write()
 	}
 	return nil
 }
 
+func (s *streamSink) write() error {
+	if err := s.sw.Write(s.buf); err != nil {
+		return err
+	}
+	s.buf.Reset()
+	return nil
+}
+
+func (s *streamSink) endStream() error {
+	if s.stream == 0 {
+		return nil
+	}
+	s.kv = pb.KV{StreamId: uint32(s.stream), StreamDone: true}
+	badger.KVToBuffer(&s.kv, s.buf)
+	return s.write()
+}
+
 func (s *streamSink) close() error {
 	defer s.release()
-	for _, buf := range s.bufs {
-		if err := s.sw.Write(buf); err != nil {
-			s.sw.Cancel()
-			return err
-		}
+	if err := s.endStream(); err != nil {
+		s.sw.Cancel()
+		return err
 	}
 	return s.sw.Flush()
 }
@@ -112,8 +129,8 @@ func (s *streamSink) abort() {
 }
 
 func (s *streamSink) release() {
-	for _, buf := range s.bufs {
-		buf.Release()
+	if s.buf != nil {
+		s.buf.Release()
+		s.buf = nil
 	}
-	s.bufs = nil
 }

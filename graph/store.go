@@ -128,9 +128,11 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 	}
 	// Memory is set explicitly: Badger's defaults peak near 850 MB during
 	// loads. Values are empty, so no value log is needed in practice, and
-	// keys are mostly hashes, which do not compress. The base table size
-	// also sizes the stream writer's table builders (times 2^5 for the
-	// bottom level), which allocate and clear that much up front.
+	// keys are mostly hashes, which do not compress. Tables are 4 MiB at
+	// every level: the stream writer allocates a whole bottom-level table
+	// per builder and keeps up to 16 in flight, so Badger's default of
+	// doubling per level (64 MiB at the bottom) costs a gigabyte in loads.
+	bopts.TableSizeMultiplier = 1
 	return bopts.
 		WithLogger(badgerLogger{opts.Logger}).
 		WithMemTableSize(mem).
@@ -140,7 +142,7 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 		WithBlockCacheSize(8 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithNumCompactors(2).
-		WithBaseTableSize(1 << 20).
+		WithBaseTableSize(4 << 20).
 		WithCompression(options.None).
 		WithDetectConflicts(false).
 		WithSyncWrites(!opts.NoSync).
