@@ -478,53 +478,31 @@ func (l *Loader) link() (LoadResult, error) {
 	if err := l.ctx.Err(); err != nil {
 		return LoadResult{}, err
 	}
-	now := time.Now().UTC()
-	cat := st.cat.clone()
-	preds := st.preds
-	var garbage bool
 	var res LoadResult
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.updateLocked(l.ctx, func(tx *Txn) error {
 		for _, t := range l.order {
-			ir := &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
-			cat.instances[t.inst] = ir
-			if err := txn.Set(instanceKey(t.inst), marshalRecord(ir)); err != nil {
-				return err
-			}
-			for p, ps := range t.preds {
-				if err := txn.Set(statsKey(t.inst, p), encodeStats(ps)); err != nil {
-					return err
-				}
-			}
-			preds = preds.withInstance(t.inst, t.preds)
-			gr := &graphRecord{Name: t.name, LoadedAt: now}
-			if old, ok := cat.graphs[t.g]; ok {
+			tx.cat.instances[t.inst] = &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
+			tx.dirty[t.inst] = true
+			tx.preds[t.inst] = t.preds
+			tx.copied[t.inst] = true
+			gr := &graphRecord{Name: t.name}
+			if old, ok := tx.cat.graphs[t.g]; ok {
 				c := *old
 				gr = &c
-				gr.LoadedAt = now
 			}
 			if l.opts.Replace {
-				for _, old := range gr.Instances {
-					or := *cat.instances[old]
-					or.State = instanceGarbage
-					cat.instances[old] = &or
-					preds = preds.withInstance(old, nil)
-					if err := txn.Set(instanceKey(old), marshalRecord(&or)); err != nil {
-						return err
-					}
-					garbage = true
-				}
+				tx.retire(gr.Instances)
 				gr.Instances = []ID{t.inst}
 			} else {
 				gr.Instances = append(slices.Clone(gr.Instances), t.inst)
 			}
-			gr.Source, gr.Format, gr.ModifiedAt = l.opts.Source, l.opts.Format, now
+			gr.Source, gr.Format = l.opts.Source, l.opts.Format
+			gr.LoadedAt, gr.ModifiedAt = tx.now, tx.now
 			if l.opts.Owner != "" {
 				gr.Owner = l.opts.Owner
 			}
-			cat.graphs[t.g] = gr
-			if err := txn.Set(graphKey(t.g), marshalRecord(gr)); err != nil {
-				return err
-			}
+			tx.cat.graphs[t.g] = gr
+			tx.graphs[t.g] = true
 			res.Quads += t.quads
 		}
 		return nil
@@ -532,12 +510,9 @@ func (l *Loader) link() (LoadResult, error) {
 	if err != nil {
 		return LoadResult{}, fmt.Errorf("load: commit: %w", err)
 	}
-	s.publish(&state{cat: cat, preds: preds})
+	cat := s.current().cat
 	for _, t := range l.order {
 		res.Graphs = append(res.Graphs, cat.info(t.g))
-	}
-	if garbage {
-		s.wakeCollector()
 	}
 	return res, nil
 }

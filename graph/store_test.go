@@ -33,6 +33,9 @@ func quads(t *testing.T, s *Store, pat Pattern) []string {
 	defer it.Close()
 	var out []string
 	for it.Next() {
+		if it.Quad().G == metadataGraphID {
+			continue // described in TestMetadataGraphFollowsChanges
+		}
 		q, err := sn.Quad(it.Quad())
 		if err != nil {
 			t.Fatal(err)
@@ -167,7 +170,7 @@ func TestInsertScanDelete(t *testing.T) {
 	sn := s.Snapshot()
 	st := sn.Stats()
 	ps := st.Predicates[TermID(iri("p"))]
-	if st.Quads != 4 || ps.Quads != 3 || ps.DistinctSubjects != 2 || ps.DistinctObjects != 3 {
+	if st.GraphQuads[ID{}]+st.GraphQuads[TermID(g)] != 4 || ps.Quads != 3 || ps.DistinctSubjects != 2 || ps.DistinctObjects != 3 {
 		t.Errorf("stats: %+v %+v", st, ps)
 	}
 	info, ok := sn.Graph(g)
@@ -201,12 +204,12 @@ func TestSnapshotIsolation(t *testing.T) {
 	before := s.Snapshot()
 	defer before.Release()
 	load(t, s, LoadOptions{Graph: iri("g"), Replace: true}, rdf.Quad{S: iri("a"), P: iri("p"), O: iri("b")})
-	if n, _ := before.Count(ctx, Pattern{Graph: AllGraphs}); n != 0 {
+	if n, _ := before.Count(ctx, Pattern{Graph: InGraph(TermID(iri("g")))}); n != 0 {
 		t.Errorf("old snapshot sees %d quads of a later load", n)
 	}
 	after := s.Snapshot()
 	defer after.Release()
-	if n, _ := after.Count(ctx, Pattern{Graph: AllGraphs}); n != 1 {
+	if n, _ := after.Count(ctx, Pattern{Graph: InGraph(TermID(iri("g")))}); n != 1 {
 		t.Errorf("new snapshot sees %d quads, want 1", n)
 	}
 }
@@ -268,8 +271,8 @@ func TestLoadReplaceAppendAndBlankScopes(t *testing.T) {
 	for range sn.state.cat.instances {
 		n++
 	}
-	if n != 1 {
-		t.Errorf("%d instances after garbage collection, want 1", n)
+	if n != 2 {
+		t.Errorf("%d instances after garbage collection, want 2 (the graph's and the metadata graph's)", n)
 	}
 }
 
@@ -357,7 +360,56 @@ func TestDropAndClear(t *testing.T) {
 	if got := quads(t, s, Pattern{Graph: AllGraphs}); len(got) != 0 {
 		t.Errorf("after clear: %v", got)
 	}
-	if st := s.Snapshot().Stats(); st.Quads != 0 || len(st.Predicates) != 0 {
+	if st := s.Snapshot().Stats(); st.Quads != st.GraphQuads[metadataGraphID] {
 		t.Errorf("stats after clear: %+v", st)
+	}
+}
+
+func TestMetadataGraphFollowsChanges(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	g := iri("g")
+	load(t, s, LoadOptions{Graph: g, Replace: true, Source: "a.ttl", Format: "turtle", Owner: "sales"},
+		rdf.Quad{S: iri("a"), P: iri("p"), O: iri("b")})
+	meta := func() map[string]string {
+		out := map[string]string{}
+		sn := s.Snapshot()
+		defer sn.Release()
+		it := sn.Match(ctx, g, rdf.Term{}, rdf.Term{}, InGraph(TermID(rdf.IRI(MetadataGraph))))
+		defer it.Close()
+		for it.Next() {
+			q, err := sn.Quad(it.Quad())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, dup := out[q.P.Value]; dup {
+				t.Errorf("two values for %s", q.P.Value)
+			}
+			out[q.P.Value] = q.O.Value
+		}
+		return out
+	}
+	m := meta()
+	sn := s.Snapshot()
+	info, _ := sn.Graph(g)
+	sn.Release()
+	if m[kplaneQuadCount] != "1" || m[kplaneOwner] != "sales" || m[kplaneSource] != "a.ttl" || m[kplaneFormat] != "turtle" || m[kplaneHash] != info.ContentHash || m[rdf.RDFType] != kplaneNamedGraph {
+		t.Errorf("metadata after load: %v", m)
+	}
+	err := s.Update(ctx, func(tx *Txn) error {
+		_, err := tx.Insert(rdf.Quad{S: iri("c"), P: iri("p"), O: iri("d"), G: g})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := meta(); m[kplaneQuadCount] != "2" || m[kplaneOwner] != "sales" {
+		t.Errorf("metadata after insert: %v", m)
+	}
+	if err := s.Update(ctx, func(tx *Txn) error { return tx.DropGraph(g) }); err != nil {
+		t.Fatal(err)
+	}
+	if m := meta(); len(m) != 0 {
+		t.Errorf("metadata of a dropped graph: %v", m)
 	}
 }

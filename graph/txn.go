@@ -40,6 +40,11 @@ type Txn struct {
 func (s *Store) Update(ctx context.Context, fn func(*Txn) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	return s.updateLocked(ctx, fn)
+}
+
+// updateLocked is Update for a caller that holds the write lock.
+func (s *Store) updateLocked(ctx context.Context, fn func(*Txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -59,6 +64,9 @@ func (s *Store) Update(ctx context.Context, fn func(*Txn) error) error {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := tx.describeGraphs(st.cat); err != nil {
 		return err
 	}
 	if err := tx.writeRecords(); err != nil {

@@ -18,7 +18,8 @@ func (a *app) exportCommand() *cobra.Command {
 		Long: `Write the store's content to standard output.
 
 Without --graph, every quad of the store (default format nquads; default-graph triples
-are written without a graph term). With --graph, that graph's triples (default format
+are written without a graph term), but for the store's own graph metadata
+(https://kplane.dev/graphs), which the loading store writes anew. With --graph, that graph's triples (default format
 ntriples), ready to load back with "kplane load --graph IRI". Loading the output back
 gives the same content (blank nodes get fresh identities).`,
 		Args: cobra.NoArgs,
@@ -44,9 +45,15 @@ gives the same content (blank nodes get fresh identities).`,
 				if err != nil {
 					return err
 				}
+				// The metadata graph is left out: it describes this store's
+				// graphs, and a store that loads the export writes its own.
+				meta := graph.TermID(rdf.IRI(graph.MetadataGraph))
 				it := sn.Scan(cmd.Context(), graph.Pattern{Graph: sel})
 				defer it.Close()
 				for it.Next() {
+					if it.Quad().G == meta {
+						continue
+					}
 					q, err := sn.Quad(it.Quad())
 					if err != nil {
 						w.Close()
