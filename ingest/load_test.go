@@ -82,8 +82,8 @@ func TestLoadSyntaxErrorAtTheEndChangesNothing(t *testing.T) {
 	}
 	sn := s.Snapshot()
 	defer sn.Release()
-	if n, _ := sn.Count(ctx, graph.Pattern{Graph: graph.AllGraphs}); n != 1 {
-		t.Errorf("store holds %d quads after the failed load, want 1", n)
+	if n, _ := sn.Count(ctx, graph.Pattern{Graph: graph.InGraph(graph.TermID(rdf.IRI(g)))}); n != 1 {
+		t.Errorf("graph holds %d quads after the failed load, want 1", n)
 	}
 }
 
@@ -100,6 +100,9 @@ func TestLoadSeveralFilesIsAtomic(t *testing.T) {
 	defer sn.Release()
 	if n, _ := sn.Count(context.Background(), graph.Pattern{Graph: graph.AllGraphs}); n != 0 {
 		t.Errorf("%d quads of the failed load are visible", n)
+	}
+	if gs := sn.Graphs(); len(gs) != 0 {
+		t.Errorf("graphs after the failed load: %+v", gs)
 	}
 }
 
