@@ -1,0 +1,597 @@
+package ontology
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kplane/kplane/graph"
+	"github.com/kplane/kplane/graph/rdf"
+)
+
+var (
+	idTheme           = iriID(DCATTheme)
+	idSubject         = iriID(DCTermsSubject)
+	idType            = iriID(rdf.RDFType)
+	idDataProduct     = iriID(DPRODDataProduct)
+	idOutputPort      = iriID(DPRODOutputPort)
+	idInputPort       = iriID(DPRODInputPort)
+	idAccessService   = iriID(DPRODIsAccessServiceOf)
+	idDistributionOf  = iriID(DPRODIsDistributionOf)
+	idConformsTo      = iriID(DCTermsConformsTo)
+	idIsDefinedBy     = iriID(RDFSIsDefinedBy)
+	idSHProperty      = iriID(SHProperty)
+	idLifecycleStatus = iriID(DPRODLifecycleStatus)
+	idRetired         = iriID(KplaneRetired)
+	idPrefLabel       = iriID(SKOSPrefLabel)
+	idAltLabel        = iriID(SKOSAltLabel)
+	idRDFSLabel       = iriID(RDFSLabel)
+	idTitle           = iriID(DCTermsTitle)
+	idSHName          = iriID(SHName)
+	idSKOSConcept     = iriID(SKOSConcept)
+	idOWLClass        = iriID(OWLClass)
+	idRDFSClass       = iriID(rdf.RDFSNS + "Class")
+)
+
+// AboutQuery asks which data products are about a concept.
+type AboutQuery struct {
+	// Concept is the concept or class asked about. When it is zero, Label
+	// is resolved to concepts instead.
+	Concept rdf.Term
+	// Label is a name of the concept: matched exactly, after Unicode
+	// normalisation and case folding, against the skos:prefLabel,
+	// skos:altLabel and rdfs:label of concepts and classes; failing that,
+	// handed to Resolver.
+	Label string
+	// IncludeRetired keeps retired products (lifecycle status
+	// kplane:Retired) in the answer.
+	IncludeRetired bool
+	// ExactOnly leaves out the hits that need a skos:closeMatch.
+	ExactOnly bool
+	// Limit caps the number of hits; zero means no cap.
+	Limit int
+	// Resolver resolves a Label that is no label of any concept, typically
+	// through full-text search. Nil leaves such a label unresolved.
+	Resolver Resolver
+}
+
+// Node is a resource named in an explanation.
+type Node struct {
+	Term  rdf.Term
+	Label string
+}
+
+// String returns the label, or the IRI when there is none.
+func (n Node) String() string {
+	if n.Label != "" {
+		return n.Label
+	}
+	if n.Term.Kind == rdf.KindIRI {
+		return "<" + n.Term.Value + ">"
+	}
+	return n.Term.String()
+}
+
+// Step is one link of an explanation: the statement "From Relation To"
+// holds in the store (possibly stated through the inverse property).
+type Step struct {
+	From     Node
+	Relation Relation
+	To       Node
+}
+
+// Explanation is the path from a product to the concept asked about.
+type Explanation []Step
+
+// String renders the path on one line, e.g. "Invoices → outputs Invoice
+// headers → conforms to Invoices logical model → defines Invoice → defines
+// bill_to_client_id → represents Client → exactMatch Customer".
+func (e Explanation) String() string {
+	if len(e) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(e[0].From.String())
+	for _, s := range e {
+		b.WriteString(" → ")
+		b.WriteString(s.Relation.String())
+		b.WriteByte(' ')
+		b.WriteString(s.To.String())
+	}
+	return b.String()
+}
+
+// Hit is one product about the concept asked about.
+type Hit struct {
+	Product rdf.Term
+	Label   string
+	// Score orders hits: every exact-meaning hit scores above 0.5, every
+	// hit through a close match at most 0.5, and shorter paths score
+	// higher than longer ones.
+	Score float64
+	// Close is set when the best path crosses a skos:closeMatch.
+	Close bool
+	// Retired is set for products whose lifecycle status is kplane:Retired.
+	Retired     bool
+	Explanation Explanation
+}
+
+// About finds the data products that are about a concept. A product is
+// about X when one of its meaning links points at a member of X's meaning
+// closure (see MeaningClosure): its dcat:theme or dct:subject, or the
+// dct:subject of an entity or attribute of a logical model (SHACL shapes,
+// or shapes imported from an ODCS contract) that one of its output datasets
+// conforms to. Input ports do not count: a product is not about what it
+// merely consumes. Each product is reported once, with its best path.
+//
+// About caches what it reads per snapshot, so repeated calls on one
+// snapshot get faster.
+func About(ctx context.Context, snap *graph.Snapshot, q AboutQuery) ([]Hit, Resolution, error) {
+	sc := cacheFor(snap)
+	res, err := sc.resolve(ctx, snap, q)
+	if err != nil || len(res.Concepts) == 0 {
+		return nil, res, err
+	}
+	roots := make([]graph.ID, len(res.Concepts))
+	for i, c := range res.Concepts {
+		roots[i] = graph.TermID(c.Term)
+	}
+	cl, err := sc.closure(ctx, snap, roots, !q.ExactOnly)
+	if err != nil {
+		return nil, res, err
+	}
+	cands, err := sc.candidates(ctx, snap, cl, q.IncludeRetired)
+	if err != nil {
+		return nil, res, err
+	}
+	// Order by score, then by product IRI; decode labels only for the
+	// hits returned.
+	products := make(map[graph.ID]rdf.Term, len(cands))
+	for _, c := range cands {
+		t, err := snap.Term(c.product)
+		if err != nil {
+			return nil, res, err
+		}
+		products[c.product] = t
+	}
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if c := cmp.Compare(b.score(), a.score()); c != 0 {
+			return c
+		}
+		return strings.Compare(products[a.product].Value, products[b.product].Value)
+	})
+	if q.Limit > 0 && len(cands) > q.Limit {
+		cands = cands[:q.Limit]
+	}
+	hits := make([]Hit, 0, len(cands))
+	for _, c := range cands {
+		h, err := sc.hit(ctx, snap, cl, c, products[c.product])
+		if err != nil {
+			return nil, res, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, res, nil
+}
+
+// hop is a step of the path from a product to a node carrying a meaning
+// link, read "from rel to".
+type hop struct {
+	from, to graph.ID
+	rel      Relation
+}
+
+// target is one way a node carrying a meaning link leads to a product:
+// hops go from the product to the node.
+type target struct {
+	product graph.ID
+	hops    []hop
+	// shape is set when the node is an entity or attribute of a model
+	// rather than the product or its dataset.
+	shape bool
+}
+
+// candidate is the best path found so far to one product.
+type candidate struct {
+	product graph.ID
+	target  target
+	link    link
+	member  Member
+	retired bool
+}
+
+func (c candidate) length() int { return len(c.target.hops) + 1 + c.member.Depth }
+
+func (c candidate) score() float64 {
+	s := 0.5 / float64(1+c.length())
+	if c.member.Close {
+		return s
+	}
+	return 0.5 + s
+}
+
+func better(a, b candidate) bool {
+	if a.member.Close != b.member.Close {
+		return !a.member.Close
+	}
+	return a.length() < b.length()
+}
+
+// candidates walks the meaning links of every member of the closure to the
+// products they belong to and keeps the best path per product.
+func (sc *snapshotCache) candidates(ctx context.Context, snap *graph.Snapshot, cl *Closure, includeRetired bool) ([]candidate, error) {
+	best := make(map[graph.ID]int)
+	var out []candidate
+	for _, m := range cl.Members {
+		e, err := sc.edgesOf(ctx, snap, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range e.links {
+			targets, err := sc.targetsOf(ctx, snap, l.s)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range targets {
+				info, err := sc.product(ctx, snap, t.product)
+				if err != nil {
+					return nil, err
+				}
+				if info.retired && !includeRetired {
+					continue
+				}
+				c := candidate{product: t.product, target: t, link: l, member: m, retired: info.retired}
+				if i, ok := best[t.product]; ok {
+					if better(c, out[i]) {
+						out[i] = c
+					}
+					continue
+				}
+				best[t.product] = len(out)
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// productInfo is what discovery needs to know about a resource that might
+// be a product.
+type productInfo struct {
+	isProduct bool
+	retired   bool
+}
+
+func (sc *snapshotCache) product(ctx context.Context, snap *graph.Snapshot, p graph.ID) (productInfo, error) {
+	cat, err := sc.productCatalog(ctx, snap)
+	if err != nil {
+		return productInfo{}, err
+	}
+	return cat.products[p], nil
+}
+
+// productCatalog is the product side of the catalog: which resources are
+// products, which are retired, and which datasets each product publishes.
+// It is small (a few statements per product) and every query needs it, so
+// it is read in full once per snapshot.
+type productCatalog struct {
+	products   map[graph.ID]productInfo
+	producers  map[graph.ID][]graph.ID // dataset -> products that publish it
+	conformers map[graph.ID][]graph.ID // model -> datasets that conform to it
+}
+
+func (sc *snapshotCache) productCatalog(ctx context.Context, snap *graph.Snapshot) (*productCatalog, error) {
+	sc.catalogMu.Lock()
+	defer sc.catalogMu.Unlock()
+	if sc.catalog != nil {
+		return sc.catalog, nil
+	}
+	cat := &productCatalog{
+		products:   make(map[graph.ID]productInfo),
+		producers:  make(map[graph.ID][]graph.ID),
+		conformers: make(map[graph.ID][]graph.ID),
+	}
+	err := scanPredicate(ctx, snap, idType, func(s, o graph.ID) {
+		if o == idDataProduct {
+			info := cat.products[s]
+			info.isProduct = true
+			cat.products[s] = info
+		}
+	})
+	if err == nil {
+		err = scanPredicate(ctx, snap, idLifecycleStatus, func(s, o graph.ID) {
+			if o == idRetired {
+				info := cat.products[s]
+				info.retired = true
+				cat.products[s] = info
+			}
+		})
+	}
+	// product -outputPort-> port -isAccessServiceOf-> distribution
+	// -isDistributionOf-> dataset, joined in memory.
+	portOwners := make(map[graph.ID][]graph.ID)
+	distPorts := make(map[graph.ID][]graph.ID)
+	if err == nil {
+		err = scanPredicate(ctx, snap, idOutputPort, func(s, o graph.ID) { portOwners[o] = appendNew(portOwners[o], s) })
+	}
+	if err == nil {
+		err = scanPredicate(ctx, snap, idAccessService, func(s, o graph.ID) { distPorts[o] = appendNew(distPorts[o], s) })
+	}
+	if err == nil {
+		err = scanPredicate(ctx, snap, idDistributionOf, func(s, o graph.ID) {
+			for _, port := range distPorts[s] {
+				for _, p := range portOwners[port] {
+					cat.producers[o] = appendNew(cat.producers[o], p)
+				}
+			}
+		})
+	}
+	if err == nil {
+		err = scanPredicate(ctx, snap, idConformsTo, func(s, o graph.ID) { cat.conformers[o] = appendNew(cat.conformers[o], s) })
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ontology: read product catalog: %w", err)
+	}
+	sc.catalog = cat
+	return cat, nil
+}
+
+func appendNew(ids []graph.ID, id graph.ID) []graph.ID {
+	if slices.Contains(ids, id) {
+		return ids
+	}
+	return append(ids, id)
+}
+
+// scanPredicate calls fn with the subject and object of every statement
+// with predicate p, in all graphs.
+func scanPredicate(ctx context.Context, snap *graph.Snapshot, p graph.ID, fn func(s, o graph.ID)) error {
+	it := snap.Scan(ctx, graph.Pattern{P: p, Graph: graph.AllGraphs})
+	defer it.Close()
+	for it.Next() {
+		q := it.Quad()
+		fn(q.S, q.O)
+	}
+	return it.Err()
+}
+
+// targetsOf finds the products a node carrying a meaning link belongs to:
+// the node itself when it is a product; the products that output it when it
+// is a dataset; and when it is a model element, the products whose output
+// datasets conform to its model (its own rdfs:isDefinedBy, or when it has
+// none, that of the node shape that lists it as sh:property).
+func (sc *snapshotCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n graph.ID) ([]target, error) {
+	if t, ok := sc.targets.get(n); ok {
+		return t, nil
+	}
+	var out []target
+	info, err := sc.product(ctx, snap, n)
+	if err != nil {
+		return nil, err
+	}
+	if info.isProduct {
+		out = append(out, target{product: n})
+	}
+	// A dataset with a theme of its own.
+	prods, err := sc.producersOf(ctx, snap, n)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range prods {
+		out = append(out, target{product: p, hops: []hop{{p, n, RelOutputs}}})
+	}
+	// A model element: its model, or its entity's model.
+	type via struct{ model, entity graph.ID }
+	var models []via
+	direct, err := objects(ctx, snap, n, idIsDefinedBy)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range direct {
+		models = append(models, via{model: m})
+	}
+	var parents []graph.ID
+	if len(direct) == 0 {
+		if parents, err = subjects(ctx, snap, idSHProperty, n); err != nil {
+			return nil, err
+		}
+	}
+	for _, ent := range parents {
+		ms, err := objects(ctx, snap, ent, idIsDefinedBy)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if !slices.Contains(direct, m) {
+				models = append(models, via{model: m, entity: ent})
+			}
+		}
+	}
+	for _, v := range models {
+		cat, err := sc.productCatalog(ctx, snap)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range cat.conformers[v.model] {
+			prods, err := sc.producersOf(ctx, snap, d)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range prods {
+				hops := []hop{{p, d, RelOutputs}, {d, v.model, RelConformsTo}}
+				if v.entity.IsZero() {
+					hops = append(hops, hop{v.model, n, RelDefines})
+				} else {
+					hops = append(hops, hop{v.model, v.entity, RelDefines}, hop{v.entity, n, RelDefines})
+				}
+				out = append(out, target{product: p, hops: hops, shape: true})
+			}
+		}
+	}
+	sc.targets.put(n, out)
+	return out, nil
+}
+
+// producersOf returns the products that publish dataset d, following the
+// DPROD modelling: product dprod:outputPort port, port
+// dprod:isAccessServiceOf distribution, distribution dprod:isDistributionOf
+// dataset.
+func (sc *snapshotCache) producersOf(ctx context.Context, snap *graph.Snapshot, d graph.ID) ([]graph.ID, error) {
+	cat, err := sc.productCatalog(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	return cat.producers[d], nil
+}
+
+// hit decodes a candidate into a Hit with its explanation.
+func (sc *snapshotCache) hit(ctx context.Context, snap *graph.Snapshot, cl *Closure, c candidate, product rdf.Term) (Hit, error) {
+	var steps []hop
+	steps = append(steps, c.target.hops...)
+	linkFrom := c.link.s
+	rel := RelSubject
+	switch {
+	case c.target.shape:
+		rel = RelRepresents
+	case c.link.theme:
+		rel = RelTheme
+	}
+	steps = append(steps, hop{linkFrom, c.member.ID, rel})
+	for _, m := range cl.Path(c.member.ID) {
+		if m.Pred.IsZero() {
+			break
+		}
+		steps = append(steps, hop{m.ID, m.Pred, m.Rel})
+	}
+	h := Hit{Product: product, Score: c.score(), Close: c.member.Close, Retired: c.retired}
+	var err error
+	if h.Label, err = sc.label(ctx, snap, c.product); err != nil {
+		return Hit{}, err
+	}
+	for _, s := range steps {
+		from, err := sc.node(ctx, snap, s.from)
+		if err != nil {
+			return Hit{}, err
+		}
+		to, err := sc.node(ctx, snap, s.to)
+		if err != nil {
+			return Hit{}, err
+		}
+		h.Explanation = append(h.Explanation, Step{From: from, Relation: s.rel, To: to})
+	}
+	return h, nil
+}
+
+func (sc *snapshotCache) node(ctx context.Context, snap *graph.Snapshot, id graph.ID) (Node, error) {
+	t, err := snap.Term(id)
+	if err != nil {
+		return Node{}, err
+	}
+	l, err := sc.label(ctx, snap, id)
+	if err != nil {
+		return Node{}, err
+	}
+	return Node{Term: t, Label: l}, nil
+}
+
+// labelRank orders the properties a display label is taken from.
+func labelRank(p graph.ID) int {
+	switch p {
+	case idPrefLabel:
+		return 1
+	case idTitle:
+		return 2
+	case idSHName: // the attribute's name says more than its business name
+		return 3
+	case idRDFSLabel:
+		return 4
+	}
+	return 0
+}
+
+// label returns a display label for a resource: its skos:prefLabel,
+// dct:title, sh:name or rdfs:label, preferring English or untagged text;
+// "" when it has none.
+func (sc *snapshotCache) label(ctx context.Context, snap *graph.Snapshot, id graph.ID) (string, error) {
+	if l, ok := sc.labels.get(id); ok {
+		return l, nil
+	}
+	if id.IsLiteral() || id.IsZero() {
+		return "", nil
+	}
+	bestRank, bestLang := 0, 0
+	var best string
+	it := snap.Scan(ctx, graph.Pattern{S: id, Graph: graph.AllGraphs})
+	defer it.Close()
+	for it.Next() {
+		q := it.Quad()
+		r := labelRank(q.P)
+		if r == 0 || !q.O.IsLiteral() || (bestRank != 0 && r > bestRank) {
+			continue
+		}
+		t, err := snap.Term(q.O)
+		if err != nil {
+			return "", err
+		}
+		lang := langPreference(t.Lang)
+		if bestRank == 0 || r < bestRank || lang < bestLang || (lang == bestLang && t.Value < best) {
+			best, bestRank, bestLang = t.Value, r, lang
+		}
+	}
+	if err := it.Err(); err != nil {
+		return "", fmt.Errorf("ontology: read label of %s: %w", id, err)
+	}
+	sc.labels.put(id, best)
+	return best, nil
+}
+
+// langPreference ranks language tags for display: English first, then no
+// tag, then any other.
+func langPreference(lang string) int {
+	switch {
+	case lang == "en" || strings.HasPrefix(lang, "en-"):
+		return 0
+	case lang == "":
+		return 1
+	}
+	return 2
+}
+
+// exists reports whether the triple s p o is in any graph.
+func exists(ctx context.Context, snap *graph.Snapshot, s, p, o graph.ID) (bool, error) {
+	it := snap.Scan(ctx, graph.Pattern{S: s, P: p, O: o, Graph: graph.AllGraphs})
+	defer it.Close()
+	found := it.Next()
+	return found, it.Err()
+}
+
+// objects returns the distinct objects of s p ? in all graphs.
+func objects(ctx context.Context, snap *graph.Snapshot, s, p graph.ID) ([]graph.ID, error) {
+	it := snap.Scan(ctx, graph.Pattern{S: s, P: p, Graph: graph.AllGraphs})
+	defer it.Close()
+	var out []graph.ID
+	for it.Next() {
+		if o := it.Quad().O; !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out, it.Err()
+}
+
+// subjects returns the distinct subjects of ? p o in all graphs.
+func subjects(ctx context.Context, snap *graph.Snapshot, p, o graph.ID) ([]graph.ID, error) {
+	it := snap.Scan(ctx, graph.Pattern{P: p, O: o, Graph: graph.AllGraphs})
+	defer it.Close()
+	var out []graph.ID
+	for it.Next() {
+		if s := it.Quad().S; !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, it.Err()
+}
+
+var errNoConcept = errors.New("ontology: query names no concept and no label")

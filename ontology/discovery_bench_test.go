@@ -1,0 +1,166 @@
+package ontology_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kplane/kplane/graph"
+	"github.com/kplane/kplane/graph/rdf"
+	"github.com/kplane/kplane/ontology"
+	"github.com/kplane/kplane/ontology/synth"
+)
+
+// benchConfig is the synthetic catalog the benchmarks query: the full
+// default catalog (about five million triples), or a tenth of it with
+// -short.
+func benchConfig() synth.Config {
+	cfg := synth.DefaultConfig()
+	if testing.Short() {
+		cfg.Products /= 10
+		cfg.Concepts /= 10
+	}
+	return cfg
+}
+
+var synthStore struct {
+	once  sync.Once
+	store *graph.Store
+	dir   string
+	err   error
+}
+
+// openSynth generates the catalog straight into a store on disk (in a
+// temporary directory that outlives the benchmark runs of one process).
+func openSynth(b *testing.B) *graph.Store {
+	b.Helper()
+	synthStore.once.Do(func() {
+		dir, err := tempDir()
+		if err != nil {
+			synthStore.err = err
+			return
+		}
+		store, err := graph.Open(dir, &graph.Options{NoSync: true})
+		if err != nil {
+			synthStore.err = err
+			return
+		}
+		ctx := context.Background()
+		start := time.Now()
+		loader, err := store.NewLoader(ctx, graph.LoadOptions{Graph: rdf.IRI(synth.Base + "graph/catalog"), Source: "synth", Format: "synth"})
+		if err != nil {
+			synthStore.err = err
+			return
+		}
+		if err := synth.GenerateQuads(loader.Add, benchConfig()); err != nil {
+			loader.Abort()
+			synthStore.err = err
+			return
+		}
+		res, err := loader.Commit()
+		if err != nil {
+			synthStore.err = err
+			return
+		}
+		b.Logf("generated and loaded %d quads in %v", res.Quads, time.Since(start).Round(time.Millisecond))
+		synthStore.store = store
+	})
+	if synthStore.err != nil {
+		b.Fatal(synthStore.err)
+	}
+	return synthStore.store
+}
+
+func tempDir() (string, error) {
+	dir, err := os.MkdirTemp("", "kplane-ontology-bench-")
+	synthStore.dir = dir
+	return dir, err
+}
+
+// TestMain closes the stores the tests and benchmarks share and removes
+// the benchmark's store directory.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoStore.store != nil {
+		demoStore.store.Close()
+	}
+	if synthStore.store != nil {
+		synthStore.store.Close()
+	}
+	if synthStore.dir != "" {
+		os.RemoveAll(synthStore.dir)
+	}
+	os.Exit(code)
+}
+
+// percentile returns the p-th percentile (0 < p <= 1) of sorted durations.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// BenchmarkAbout asks about concepts with a deep closure (a third-level
+// enterprise concept: its subtree, the domain concepts mapped to it and
+// their subtrees, and the classes modelling them). It reports the latency
+// percentiles of the first query of each concept on a fresh snapshot
+// (cold-*) and of repeated queries on one snapshot (p50, p99), where the
+// per-snapshot cache has learnt the parts of the catalog involved.
+func BenchmarkAbout(b *testing.B) {
+	store := openSynth(b)
+	cfg := benchConfig()
+	concepts := synth.DeepConcepts(cfg, 25)
+	ctx := context.Background()
+
+	cold := make([]time.Duration, 0, len(concepts))
+	members, hits := 0, 0
+	{
+		snap := store.Snapshot()
+		for _, c := range concepts {
+			start := time.Now()
+			h, _, err := ontology.About(ctx, snap, ontology.AboutQuery{Concept: c})
+			cold = append(cold, time.Since(start))
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += len(h)
+			cl, err := ontology.MeaningClosure(ctx, snap, []graph.ID{graph.TermID(c)}, true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			members += len(cl.Members)
+		}
+		snap.Release()
+	}
+	slices.Sort(cold)
+
+	snap := store.Snapshot()
+	defer snap.Release()
+	for _, c := range concepts { // warm the snapshot's cache
+		if _, _, err := ontology.About(ctx, snap, ontology.AboutQuery{Concept: c, Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, _, err := ontology.About(ctx, snap, ontology.AboutQuery{Concept: concepts[i%len(concepts)], Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	b.ReportMetric(float64(percentile(durations, 0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(durations, 0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(percentile(cold, 0.5).Microseconds())/1000, "cold-p50-ms")
+	b.ReportMetric(float64(percentile(cold, 0.99).Microseconds())/1000, "cold-p99-ms")
+	b.ReportMetric(float64(members)/float64(len(concepts)), "closure-size")
+	b.ReportMetric(float64(hits)/float64(len(concepts)), "hits")
+}
