@@ -38,13 +38,13 @@ func (sn *Snapshot) Stats() *Stats { return sn.state.summary() }
 // PredicateStats returns the statistics of one predicate over all graphs.
 func (sn *Snapshot) PredicateStats(p ID) PredicateStats { return sn.Stats().Predicates[p] }
 
-// Graphs lists the named graphs, sorted by name: not the default graph,
-// nor the metadata graph that describes the others.
+// Graphs lists the named graphs (not the default graph), sorted by name.
+// The metadata graph (MetadataGraph) is one of them.
 func (sn *Snapshot) Graphs() []GraphInfo {
 	cat := sn.state.cat
 	out := make([]GraphInfo, 0, len(cat.graphs))
 	for g := range cat.graphs {
-		if g.IsZero() || g == metadataGraphID {
+		if g.IsZero() {
 			continue
 		}
 		out = append(out, cat.info(g))

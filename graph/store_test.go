@@ -335,7 +335,7 @@ func TestReopenKeepsData(t *testing.T) {
 	sn := s.Snapshot()
 	defer sn.Release()
 	gs := sn.Graphs()
-	if len(gs) != 1 || gs[0].Owner != "Finance" || gs[0].Quads != 1 {
+	if len(gs) != 2 || gs[0].Owner != "Finance" || gs[0].Quads != 1 || gs[1].Name.Value != MetadataGraph {
 		t.Errorf("graphs after reopen: %+v", gs)
 	}
 }

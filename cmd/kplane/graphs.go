@@ -19,12 +19,21 @@ func (a *app) graphsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "graphs [--format table|json]",
 		Short: "List the named graphs and their metadata",
+		Long: `List the named graphs and their metadata: source, format, owner domain, load time,
+quad count and content hash. Queries see the same metadata in the graph
+https://kplane.dev/graphs.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(func(s *graph.Store) error {
 				sn := s.Snapshot()
 				defer sn.Release()
-				gs := sn.Graphs()
+				// The metadata graph describes the others; it is not listed.
+				var gs []graph.GraphInfo
+				for _, g := range sn.Graphs() {
+					if g.Name.Value != graph.MetadataGraph {
+						gs = append(gs, g)
+					}
+				}
 				switch format {
 				case "json":
 					out := make([]graphJSON, 0, len(gs))
