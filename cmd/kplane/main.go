@@ -78,6 +78,7 @@ The store lives in --data (default $KPLANE_DATA, else ./kplane-data).`,
 		a.exportCommand(),
 		a.statsCommand(),
 		a.demoCommand(),
+		a.queryCommand(),
 	)
 	return root
 }
