@@ -223,7 +223,11 @@ func (t *translator) group(g *parser.GroupPattern) (Operator, error) {
 			if err != nil {
 				return nil, err
 			}
-			if f, ok := a.(*Filter); ok {
+			// Only the OPTIONAL group's own FILTERs become the LeftJoin's
+			// expression. A Filter that surfaced from a nested group
+			// through the simplification of Join(Z, A) stays inside: in
+			// 18.2.2.6 the group is translated before 18.2.2.8 simplifies.
+			if f, ok := a.(*Filter); ok && hasOwnFilter(el.Group) {
 				acc = &LeftJoin{Left: acc, Right: f.Input, Expr: conjunction(f.Exprs)}
 			} else {
 				acc = &LeftJoin{Left: acc, Right: a}
@@ -283,6 +287,20 @@ func (t *translator) group(g *parser.GroupPattern) (Operator, error) {
 		acc = &Filter{Exprs: filters, Input: acc}
 	}
 	return acc, nil
+}
+
+// hasOwnFilter reports whether a group (not a subquery) has FILTERs of its
+// own, as opposed to ones inside nested groups.
+func hasOwnFilter(g *parser.GroupPattern) bool {
+	if g.SubQuery != nil {
+		return false
+	}
+	for _, el := range g.Elements {
+		if _, ok := el.(*parser.Filter); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // join is Join(l, r) with the simplification of section 18.2.2.8: the

@@ -30,13 +30,7 @@ import (
 // and test name) that are expected to fail, each with the reason. The
 // conformance test fails on any other failure, and also when a test
 // listed here passes, so that the list stays accurate.
-var knownFailures = map[string]string{
-	// algebra.Translate lifts the FILTER of a group nested inside the
-	// OPTIONAL group into the LeftJoin expression, as if the double braces
-	// were simplified away; SPARQL 1.1 keeps it inside, where ?title is
-	// out of scope. To be fixed in package algebra.
-	"sparql10/optional-filter/dawg-optional-filter-005-not-simplified": "algebra: nested group FILTER lifted into LeftJoin",
-}
+var knownFailures = map[string]string{}
 
 // w3cQueryTimeLimit is the most any single W3C query may take.
 const w3cQueryTimeLimit = time.Second
