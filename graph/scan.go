@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -71,6 +72,9 @@ type Iterator struct {
 // source is one ordered stream: the merge of a graph's instances, or the
 // graph-last index over all named graphs.
 type source struct {
+	// point is set for a fully bound pattern in one graph: the quad, if
+	// some instance holds it (a point lookup, much cheaper than a scan).
+	point  *EncodedQuad
 	cat    *catalog
 	heads  []*instanceCursor // graph-first: one cursor per instance
 	named  *badger.Iterator  // graph-last: one cursor over all instances
@@ -96,6 +100,21 @@ func (sn *Snapshot) Scan(ctx context.Context, pat Pattern) *Iterator {
 	addGraph := func(g ID) {
 		r, ok := cat.graphs[g]
 		if !ok || len(r.Instances) == 0 {
+			return
+		}
+		if !pat.S.IsZero() && !pat.P.IsZero() && !pat.O.IsZero() {
+			spo := [3]ID{pat.S, pat.P, pat.O}
+			var key [keyLen]byte
+			for _, inst := range r.Instances {
+				putKey(key[:], idxGSPO, inst, &spo)
+				if _, err := sn.txn.Get(key[:]); err == nil {
+					it.sources = append(it.sources, &source{point: &EncodedQuad{S: pat.S, P: pat.P, O: pat.O, G: g}})
+					return
+				} else if !errors.Is(err, badger.ErrKeyNotFound) {
+					it.err = err
+					return
+				}
+			}
 			return
 		}
 		src := &source{cat: cat, graph: g}
@@ -176,6 +195,11 @@ func (src *source) close() {
 }
 
 func (src *source) next() (EncodedQuad, bool) {
+	if src.point != nil {
+		q := *src.point
+		src.point = nil
+		return q, true
+	}
 	if src.named != nil {
 		for ; src.named.ValidForPrefix(src.prefix); src.named.Next() {
 			inst, spo := parseKey(src.named.Item().Key())
