@@ -2,6 +2,7 @@ package odcs
 
 import (
 	"errors"
+	"github.com/kplane/kplane/ingest/schematest"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 )
 
 func TestImportExamplesAndDemo(t *testing.T) {
-	root := realdata(t)
+	root := schematest.Realdata(t)
 	examples, _ := filepath.Glob(filepath.Join(root, "odcs", "docs", "examples", "*", "*.yaml"))
 	demo, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "demo", "*", "contracts", "*.odcs.yaml"))
 	if len(examples) == 0 || len(demo) == 0 {
@@ -297,7 +298,7 @@ func TestKplaneTermsDefined(t *testing.T) {
 		}
 		defined[q.S.Value][q.P.Value] = true
 	}
-	root := realdata(t)
+	root := schematest.Realdata(t)
 	files, _ := filepath.Glob(filepath.Join(root, "odcs", "docs", "examples", "*", "*.yaml"))
 	demo, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "demo", "*", "contracts", "*.odcs.yaml"))
 	used := map[string]bool{}

@@ -2,6 +2,7 @@ package odps
 
 import (
 	"errors"
+	"github.com/kplane/kplane/ingest/schematest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func objects(quads []rdf.Quad, s rdf.Term, p string) []rdf.Term {
 // descriptors and must be rejected as such, and one file that is not valid
 // YAML as published.
 func TestImportExamples(t *testing.T) {
-	root := realdata(t)
+	root := schematest.Realdata(t)
 	bitol, _ := filepath.Glob(filepath.Join(root, "odps-bitol", "docs", "examples", "*.yaml"))
 	lf, _ := filepath.Glob(filepath.Join(root, "odps-lf", "source", "examples", "*", "*.yml"))
 	if len(bitol) == 0 || len(lf) == 0 {
