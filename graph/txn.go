@@ -33,7 +33,22 @@ type Txn struct {
 	now    time.Time
 	dirty  map[ID]bool // instances whose record or statistics changed
 	graphs map[ID]bool // graphs whose record changed
+
+	// The statistics need to know whether any key with a given prefix
+	// exists. An iterator on the update transaction would sort all its
+	// pending writes at every call, so the transaction answers from the
+	// committed state it started from (one reused read iterator) and its
+	// own changes to the two indexes involved, kept here.
+	read        *badger.Txn
+	readIt      *badger.Iterator
+	added       map[[keyLen]byte]struct{} // GSPO and GPOS keys this txn added
+	removed     map[[keyLen]byte]struct{} // committed GSPO and GPOS keys it deleted
+	addedPrefix map[[statPrefixLen]byte]int
 }
+
+// statPrefixLen is the length of an index prefix of index byte, instance
+// and two ids: the unit of the distinct-subject and distinct-object counts.
+const statPrefixLen = 1 + 3*16
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
 // Writers are serialised; readers are never blocked.
@@ -50,16 +65,26 @@ func (s *Store) updateLocked(ctx context.Context, fn func(*Txn) error) error {
 	}
 	st := s.current()
 	tx := &Txn{
-		s:      s,
-		btx:    s.db.NewTransaction(true),
-		cat:    st.cat.clone(),
-		preds:  maps.Clone(st.preds),
-		copied: map[ID]bool{},
-		now:    time.Now().UTC(),
-		dirty:  map[ID]bool{},
-		graphs: map[ID]bool{},
+		s:           s,
+		btx:         s.db.NewTransaction(true),
+		cat:         st.cat.clone(),
+		preds:       maps.Clone(st.preds),
+		copied:      map[ID]bool{},
+		now:         time.Now().UTC(),
+		dirty:       map[ID]bool{},
+		graphs:      map[ID]bool{},
+		read:        s.db.NewTransaction(false),
+		added:       map[[keyLen]byte]struct{}{},
+		removed:     map[[keyLen]byte]struct{}{},
+		addedPrefix: map[[statPrefixLen]byte]int{},
 	}
 	defer tx.btx.Discard()
+	defer tx.read.Discard()
+	defer func() {
+		if tx.readIt != nil {
+			tx.readIt.Close()
+		}
+	}()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -173,6 +198,7 @@ func (tx *Txn) Insert(q rdf.Quad) (bool, error) {
 		if err := tx.set(append([]byte(nil), key[:]...), nil); err != nil {
 			return false, err
 		}
+		tx.noteAdded(key)
 	}
 	ir.Quads++
 	ir.Digest.add(tripleDigest(&spo))
@@ -219,6 +245,7 @@ func (tx *Txn) DeleteEncoded(spo [3]ID, g ID) (bool, error) {
 			if err := tx.del(append([]byte(nil), key[:]...)); err != nil {
 				return false, err
 			}
+			tx.noteRemoved(key)
 		}
 		goneS, err := tx.noKeyWithPrefix(idxGSPO, inst, spo[0], spo[1])
 		if err != nil {
@@ -430,17 +457,54 @@ func (tx *Txn) exists(inst ID, spo *[3]ID) (bool, error) {
 }
 
 // noKeyWithPrefix reports whether the instance has no key in a graph-first
-// index starting with a and b (the transaction's own writes included).
+// index starting with a and b, the transaction's own changes included.
+// Only GSPO and GPOS are asked.
 func (tx *Txn) noKeyWithPrefix(idx byte, inst, a, b ID) (bool, error) {
-	prefix := make([]byte, 0, 49)
-	prefix = append(prefix, idx)
-	prefix = append(prefix, inst[:]...)
-	prefix = append(prefix, a[:]...)
-	prefix = append(prefix, b[:]...)
-	it := tx.btx.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-	defer it.Close()
-	it.Seek(prefix)
-	return !it.ValidForPrefix(prefix), nil
+	var prefix [statPrefixLen]byte
+	prefix[0] = idx
+	copy(prefix[1:], inst[:])
+	copy(prefix[17:], a[:])
+	copy(prefix[33:], b[:])
+	if tx.addedPrefix[prefix] > 0 {
+		return false, nil
+	}
+	if tx.readIt == nil {
+		tx.readIt = tx.read.NewIterator(badger.IteratorOptions{PrefetchValues: false})
+	}
+	var key [keyLen]byte
+	for tx.readIt.Seek(prefix[:]); tx.readIt.ValidForPrefix(prefix[:]); tx.readIt.Next() {
+		copy(key[:], tx.readIt.Item().Key())
+		if _, gone := tx.removed[key]; !gone {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// noteAdded and noteRemoved keep the transaction's own changes to the GSPO
+// and GPOS indexes for noKeyWithPrefix.
+func (tx *Txn) noteAdded(key [keyLen]byte) {
+	if key[0] != idxGSPO && key[0] != idxGPOS {
+		return
+	}
+	if _, ok := tx.removed[key]; ok {
+		delete(tx.removed, key) // a committed key, back again
+		return
+	}
+	tx.added[key] = struct{}{}
+	tx.addedPrefix[[statPrefixLen]byte(key[:statPrefixLen])]++
+}
+
+func (tx *Txn) noteRemoved(key [keyLen]byte) {
+	if key[0] != idxGSPO && key[0] != idxGPOS {
+		return
+	}
+	if _, ok := tx.added[key]; ok {
+		delete(tx.added, key)
+		tx.addedPrefix[[statPrefixLen]byte(key[:statPrefixLen])]--
+		return
+	}
+	tx.removed[key] = struct{}{}
 }
 
 // writeRecords persists the changed catalog and statistics records.
