@@ -79,6 +79,7 @@ The store lives in --data (default $KPLANE_DATA, else ./kplane-data).`,
 		a.statsCommand(),
 		a.demoCommand(),
 		a.queryCommand(),
+		a.updateCommand(),
 	)
 	return root
 }
