@@ -330,7 +330,10 @@ func (l *Loader) commit() (LoadResult, error) {
 // of every target instance. The instances are still pending, so readers do
 // not see any of it.
 func (l *Loader) write() error {
-	useStream := useStreamSink(l.total, l.s.current().summary().Quads) && !l.s.db.Opts().InMemory
+	// The store's size matters only for loads big enough for the stream
+	// writer; summing the statistics of every graph is not free.
+	useStream := l.total >= streamThreshold && !l.s.db.Opts().InMemory &&
+		useStreamSink(l.total, l.s.current().summary().Quads)
 	var out sink
 	if useStream {
 		// Badger refuses other writes while a stream writer works: hold
