@@ -10,16 +10,18 @@ import (
 
 // snapshotCache keeps what discovery and lineage learn about one snapshot
 // and can reuse across calls: the meaning edges of nodes, where a
-// model element or dataset leads to products, product status and decoded
-// labels. A snapshot never changes, so nothing in it ever goes stale; the
+// model element or dataset leads to products, which resources are
+// products and whether they are retired, who publishes a dataset, what
+// conforms to a model, and decoded labels. A snapshot never changes, so nothing in it ever goes stale; the
 // cache goes away with the snapshot.
 type snapshotCache struct {
 	edges   syncMap[*nodeEdges]
 	targets syncMap[[]target]
 	labels  syncMap[string]
 
-	catalogMu sync.Mutex
-	catalog   *productCatalog
+	nodeFacts  syncMap[*nodeFacts]
+	producers  syncMap[[]graph.ID] // dataset -> products publishing it
+	conformers syncMap[[]graph.ID] // model -> datasets conforming to it
 
 	labelMu  sync.Mutex
 	labelIdx map[string][]graph.ID // normalised label -> resources

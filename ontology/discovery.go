@@ -24,6 +24,8 @@ var (
 	idConformsTo      = iriID(DCTermsConformsTo)
 	idIsDefinedBy     = iriID(RDFSIsDefinedBy)
 	idSHProperty      = iriID(SHProperty)
+	idNodeShape       = iriID(SHNodeShape)
+	idPropertyShape   = iriID(SHPropertyShape)
 	idLifecycleStatus = iriID(DPRODLifecycleStatus)
 	idRetired         = iriID(KplaneRetired)
 	idPrefLabel       = iriID(SKOSPrefLabel)
@@ -265,78 +267,124 @@ type productInfo struct {
 	retired   bool
 }
 
+// The product side of the catalog (which resources are products, which are
+// retired, which products publish a dataset, which datasets conform to a
+// model) is looked up through the indexes from the nodes a query reaches,
+// never read in full: a query touches a few hundred of the catalog's
+// products, and reading all of them would make the first query on every
+// snapshot pay for the whole catalog. Each answer is cached per snapshot.
+
+// product reports whether p is a data product, and whether it is retired.
 func (sc *snapshotCache) product(ctx context.Context, snap *graph.Snapshot, p graph.ID) (productInfo, error) {
-	cat, err := sc.productCatalog(ctx, snap)
+	f, err := sc.facts(ctx, snap, p)
 	if err != nil {
 		return productInfo{}, err
 	}
-	return cat.products[p], nil
+	return f.product, nil
 }
 
-// productCatalog is the product side of the catalog: which resources are
-// products, which are retired, and which datasets each product publishes.
-// It is small (a few statements per product) and every query needs it, so
-// it is read in full once per snapshot.
-type productCatalog struct {
-	products   map[graph.ID]productInfo
-	producers  map[graph.ID][]graph.ID // dataset -> products that publish it
-	conformers map[graph.ID][]graph.ID // model -> datasets that conform to it
+// nodeFacts are what discovery needs to know about a node from the
+// statements it is the subject of: whether it is a product (and retired),
+// the models it is defined by, and the literals a display label may be
+// taken from. They come from one scan, so that a node reached by a query
+// costs one index seek, whatever is asked about it.
+type nodeFacts struct {
+	product   productInfo
+	definedBy []graph.ID
+	labels    []labelCandidate
+	// shape is set for SHACL node and property shapes (entities and
+	// attributes of logical models).
+	shape bool
 }
 
-func (sc *snapshotCache) productCatalog(ctx context.Context, snap *graph.Snapshot) (*productCatalog, error) {
-	sc.catalogMu.Lock()
-	defer sc.catalogMu.Unlock()
-	if sc.catalog != nil {
-		return sc.catalog, nil
+// labelCandidate is a literal that may be a node's display label, with
+// the rank of the property it is the value of (see labelRank).
+type labelCandidate struct {
+	rank int
+	lit  graph.ID
+}
+
+// facts reads (once per snapshot) the nodeFacts of n.
+func (sc *snapshotCache) facts(ctx context.Context, snap *graph.Snapshot, n graph.ID) (*nodeFacts, error) {
+	if f, ok := sc.nodeFacts.get(n); ok {
+		return f, nil
 	}
-	cat := &productCatalog{
-		products:   make(map[graph.ID]productInfo),
-		producers:  make(map[graph.ID][]graph.ID),
-		conformers: make(map[graph.ID][]graph.ID),
+	f := &nodeFacts{}
+	if n.IsZero() || n.IsLiteral() {
+		return f, nil
 	}
-	err := scanPredicate(ctx, snap, idType, func(s, o graph.ID) {
-		if o == idDataProduct {
-			info := cat.products[s]
-			info.isProduct = true
-			cat.products[s] = info
-		}
-	})
-	if err == nil {
-		err = scanPredicate(ctx, snap, idLifecycleStatus, func(s, o graph.ID) {
-			if o == idRetired {
-				info := cat.products[s]
-				info.retired = true
-				cat.products[s] = info
+	it := snap.Scan(ctx, graph.Pattern{S: n, Graph: graph.AllGraphs})
+	defer it.Close()
+	for it.Next() {
+		q := it.Quad()
+		switch {
+		case q.P == idType && q.O == idDataProduct:
+			f.product.isProduct = true
+		case q.P == idLifecycleStatus && q.O == idRetired:
+			f.product.retired = true
+		case q.P == idType && (q.O == idNodeShape || q.O == idPropertyShape):
+			f.shape = true
+		case q.P == idIsDefinedBy:
+			f.definedBy = appendNew(f.definedBy, q.O)
+		case q.O.IsLiteral():
+			if r := labelRank(q.P); r != 0 {
+				f.labels = append(f.labels, labelCandidate{r, q.O})
 			}
-		})
+		}
 	}
-	// product -outputPort-> port -isAccessServiceOf-> distribution
-	// -isDistributionOf-> dataset, joined in memory.
-	portOwners := make(map[graph.ID][]graph.ID)
-	distPorts := make(map[graph.ID][]graph.ID)
-	if err == nil {
-		err = scanPredicate(ctx, snap, idOutputPort, func(s, o graph.ID) { portOwners[o] = appendNew(portOwners[o], s) })
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("ontology: read %s: %w", n, err)
 	}
-	if err == nil {
-		err = scanPredicate(ctx, snap, idAccessService, func(s, o graph.ID) { distPorts[o] = appendNew(distPorts[o], s) })
+	// Only products have a lifecycle status that matters.
+	f.product.retired = f.product.retired && f.product.isProduct
+	sc.nodeFacts.put(n, f)
+	return f, nil
+}
+
+// producersOf returns the products that publish dataset d, following the
+// DPROD modelling backwards: distribution dprod:isDistributionOf d, port
+// dprod:isAccessServiceOf distribution, product dprod:outputPort port.
+func (sc *snapshotCache) producersOf(ctx context.Context, snap *graph.Snapshot, d graph.ID) ([]graph.ID, error) {
+	if ps, ok := sc.producers.get(d); ok {
+		return ps, nil
 	}
-	if err == nil {
-		err = scanPredicate(ctx, snap, idDistributionOf, func(s, o graph.ID) {
-			for _, port := range distPorts[s] {
-				for _, p := range portOwners[port] {
-					cat.producers[o] = appendNew(cat.producers[o], p)
+	var out []graph.ID
+	if !d.IsLiteral() && !d.IsZero() {
+		dists, err := subjects(ctx, snap, idDistributionOf, d)
+		if err != nil {
+			return nil, fmt.Errorf("ontology: read producers of %s: %w", d, err)
+		}
+		for _, dist := range dists {
+			ports, err := subjects(ctx, snap, idAccessService, dist)
+			if err != nil {
+				return nil, fmt.Errorf("ontology: read producers of %s: %w", d, err)
+			}
+			for _, port := range ports {
+				prods, err := subjects(ctx, snap, idOutputPort, port)
+				if err != nil {
+					return nil, fmt.Errorf("ontology: read producers of %s: %w", d, err)
+				}
+				for _, p := range prods {
+					out = appendNew(out, p)
 				}
 			}
-		})
+		}
 	}
-	if err == nil {
-		err = scanPredicate(ctx, snap, idConformsTo, func(s, o graph.ID) { cat.conformers[o] = appendNew(cat.conformers[o], s) })
+	sc.producers.put(d, out)
+	return out, nil
+}
+
+// conformersOf returns the datasets that conform to model m.
+func (sc *snapshotCache) conformersOf(ctx context.Context, snap *graph.Snapshot, m graph.ID) ([]graph.ID, error) {
+	if ds, ok := sc.conformers.get(m); ok {
+		return ds, nil
 	}
+	ds, err := subjects(ctx, snap, idConformsTo, m)
 	if err != nil {
-		return nil, fmt.Errorf("ontology: read product catalog: %w", err)
+		return nil, fmt.Errorf("ontology: read datasets conforming to %s: %w", m, err)
 	}
-	sc.catalog = cat
-	return cat, nil
+	sc.conformers.put(m, ds)
+	return ds, nil
 }
 
 func appendNew(ids []graph.ID, id graph.ID) []graph.ID {
@@ -344,18 +392,6 @@ func appendNew(ids []graph.ID, id graph.ID) []graph.ID {
 		return ids
 	}
 	return append(ids, id)
-}
-
-// scanPredicate calls fn with the subject and object of every statement
-// with predicate p, in all graphs.
-func scanPredicate(ctx context.Context, snap *graph.Snapshot, p graph.ID, fn func(s, o graph.ID)) error {
-	it := snap.Scan(ctx, graph.Pattern{P: p, Graph: graph.AllGraphs})
-	defer it.Close()
-	for it.Next() {
-		q := it.Quad()
-		fn(q.S, q.O)
-	}
-	return it.Err()
 }
 
 // targetsOf finds the products a node carrying a meaning link belongs to:
@@ -375,21 +411,26 @@ func (sc *snapshotCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n 
 	if info.isProduct {
 		out = append(out, target{product: n})
 	}
-	// A dataset with a theme of its own.
-	prods, err := sc.producersOf(ctx, snap, n)
+	nf, err := sc.facts(ctx, snap, n)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range prods {
-		out = append(out, target{product: p, hops: []hop{{p, n, RelOutputs}}})
+	// A dataset with a theme of its own. Shapes, the most common
+	// carriers of meaning links, are not datasets: looking for their
+	// publishers would cost a seek each for nothing.
+	if !nf.shape {
+		prods, err := sc.producersOf(ctx, snap, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range prods {
+			out = append(out, target{product: p, hops: []hop{{p, n, RelOutputs}}})
+		}
 	}
 	// A model element: its model, or its entity's model.
 	type via struct{ model, entity graph.ID }
 	var models []via
-	direct, err := objects(ctx, snap, n, idIsDefinedBy)
-	if err != nil {
-		return nil, err
-	}
+	direct := nf.definedBy
 	for _, m := range direct {
 		models = append(models, via{model: m})
 	}
@@ -400,22 +441,22 @@ func (sc *snapshotCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n 
 		}
 	}
 	for _, ent := range parents {
-		ms, err := objects(ctx, snap, ent, idIsDefinedBy)
+		ef, err := sc.facts(ctx, snap, ent)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range ms {
+		for _, m := range ef.definedBy {
 			if !slices.Contains(direct, m) {
 				models = append(models, via{model: m, entity: ent})
 			}
 		}
 	}
 	for _, v := range models {
-		cat, err := sc.productCatalog(ctx, snap)
+		datasets, err := sc.conformersOf(ctx, snap, v.model)
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range cat.conformers[v.model] {
+		for _, d := range datasets {
 			prods, err := sc.producersOf(ctx, snap, d)
 			if err != nil {
 				return nil, err
@@ -433,18 +474,6 @@ func (sc *snapshotCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n 
 	}
 	sc.targets.put(n, out)
 	return out, nil
-}
-
-// producersOf returns the products that publish dataset d, following the
-// DPROD modelling: product dprod:outputPort port, port
-// dprod:isAccessServiceOf distribution, distribution dprod:isDistributionOf
-// dataset.
-func (sc *snapshotCache) producersOf(ctx context.Context, snap *graph.Snapshot, d graph.ID) ([]graph.ID, error) {
-	cat, err := sc.productCatalog(ctx, snap)
-	if err != nil {
-		return nil, err
-	}
-	return cat.producers[d], nil
 }
 
 // hit decodes a candidate into a Hit with its explanation.
@@ -522,27 +551,24 @@ func (sc *snapshotCache) label(ctx context.Context, snap *graph.Snapshot, id gra
 	if id.IsLiteral() || id.IsZero() {
 		return "", nil
 	}
+	f, err := sc.facts(ctx, snap, id)
+	if err != nil {
+		return "", err
+	}
 	bestRank, bestLang := 0, 0
 	var best string
-	it := snap.Scan(ctx, graph.Pattern{S: id, Graph: graph.AllGraphs})
-	defer it.Close()
-	for it.Next() {
-		q := it.Quad()
-		r := labelRank(q.P)
-		if r == 0 || !q.O.IsLiteral() || (bestRank != 0 && r > bestRank) {
+	for _, c := range f.labels {
+		if bestRank != 0 && c.rank > bestRank {
 			continue
 		}
-		t, err := snap.Term(q.O)
+		t, err := snap.Term(c.lit)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("ontology: read label of %s: %w", id, err)
 		}
 		lang := langPreference(t.Lang)
-		if bestRank == 0 || r < bestRank || lang < bestLang || (lang == bestLang && t.Value < best) {
-			best, bestRank, bestLang = t.Value, r, lang
+		if bestRank == 0 || c.rank < bestRank || lang < bestLang || (lang == bestLang && t.Value < best) {
+			best, bestRank, bestLang = t.Value, c.rank, lang
 		}
-	}
-	if err := it.Err(); err != nil {
-		return "", fmt.Errorf("ontology: read label of %s: %w", id, err)
 	}
 	sc.labels.put(id, best)
 	return best, nil
