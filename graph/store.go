@@ -148,6 +148,7 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 		WithBaseTableSize(4 << 20).
 		WithCompression(options.None).
 		WithDetectConflicts(false).
+		WithMetricsEnabled(false).
 		WithSyncWrites(!opts.NoSync).
 		WithValueLogFileSize(64 << 20)
 }

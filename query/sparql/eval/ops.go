@@ -167,7 +167,7 @@ func (ev *evaluator) bgp(op *algebra.BGP, i int, r row, sc *scope, yield func(ro
 // the table.
 const (
 	firstHashCheck = 64
-	lookupCost     = 4
+	lookupCost     = 12
 	maxProbeTable  = 4 << 20
 )
 
