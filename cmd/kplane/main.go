@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kplane/kplane/graph"
+	"github.com/kplane/kplane/ontology"
 	// The RDF syntaxes kplane reads.
 	_ "github.com/kplane/kplane/ingest/jsonld"
 	_ "github.com/kplane/kplane/ingest/ntriples"
@@ -48,6 +49,9 @@ type app struct {
 	stdin   io.Reader
 	stdout  io.Writer
 	stderr  io.Writer
+	// resolver resolves the text of "kplane about" that is no label of any
+	// concept (full-text search); nil leaves such text unresolved.
+	resolver ontology.Resolver
 }
 
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -79,7 +83,11 @@ The store lives in --data (default $KPLANE_DATA, else ./kplane-data).`,
 		a.statsCommand(),
 		a.demoCommand(),
 		a.queryCommand(),
+		a.searchCommand(), a.suggestCommand(), a.reindexCommand(),
 		a.updateCommand(),
+		a.importCommand(),
+		a.aboutCommand(),
+		a.lineageCommand(),
 	)
 	return root
 }

@@ -111,21 +111,34 @@ func TestErrorsAreOneLine(t *testing.T) {
 func TestDemoLoadsTheEnterprise(t *testing.T) {
 	dir := t.TempDir()
 	out := mustRun(t, dir, "", "demo", "--dir", filepath.Join("..", "..", "testdata", "demo"))
-	if !strings.Contains(out, "loaded the demo enterprise") || !strings.Contains(out, "named graphs:") {
+	if !strings.Contains(out, "loaded the demo enterprise") || !strings.Contains(out, "named graphs:") ||
+		!strings.Contains(out, "about Customer") {
 		t.Fatalf("demo output: %q", out)
 	}
 	gs := graphsJSON(t, dir)
 	owners := map[string]bool{}
+	formats := map[string]int{}
 	for _, g := range gs {
 		if g.Quads == 0 {
 			t.Errorf("empty demo graph %s", g.Graph)
 		}
 		owners[g.Owner] = true
+		formats[g.Format]++
+		if g.Format == "odcs" || g.Format == "glossary-csv" {
+			// Imported documents are owned by their domain folder.
+			if !strings.Contains(g.Source, string(filepath.Separator)+g.Owner+string(filepath.Separator)) {
+				t.Errorf("graph %s from %s is owned by %q", g.Graph, g.Source, g.Owner)
+			}
+		}
 	}
-	for _, d := range []string{"sales", "finance", "marketing", "logistics", "customer-service"} {
+	for _, d := range []string{"sales", "finance", "marketing", "logistics", "customer-service", "banking", "insurance", "enterprise"} {
 		if !owners[d] {
 			t.Errorf("no graph owned by %s", d)
 		}
+	}
+	// The README: 17 contracts, one CSV glossary, and the Turtle files.
+	if formats["odcs"] != 17 || formats["glossary-csv"] != 1 || formats["turtle"] == 0 {
+		t.Errorf("graphs by format: %v; want 17 odcs, 1 glossary-csv and the Turtle files", formats)
 	}
 	// Running it again replaces, not duplicates.
 	// (The disk line is left out: Badger's size estimate moves.)
