@@ -88,6 +88,9 @@ The store lives in --data (default $KPLANE_DATA, else ./kplane-data).`,
 		a.importCommand(),
 		a.aboutCommand(),
 		a.lineageCommand(),
+		a.serveCommand(),
+		a.tokenCommand(),
+		a.benchCommand(),
 	)
 	return root
 }

@@ -1,0 +1,248 @@
+package graphql
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kplane/kplane/graph"
+	"github.com/kplane/kplane/graph/rdf"
+	"github.com/kplane/kplane/ontology/synth"
+)
+
+// smallSynth generates a synthetic catalog of n products in memory.
+func smallSynth(t testing.TB, n int) *graph.Store {
+	t.Helper()
+	store, err := graph.Open("", &graph.Options{InMemory: true, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	l, err := store.NewLoader(context.Background(), graph.LoadOptions{Graph: rdf.IRI(synth.Base + "graph/catalog")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := synth.Config{Domains: 2, Products: n, Concepts: 200, AttributesPerEntity: 3, Seed: 1}
+	if err := synth.GenerateQuads(l.Add, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// deepQuery reads three levels below each product, and more.
+const deepQuery = `query($n: Int) { products(first: $n) { nodes {
+  label status
+  owner { iri label }
+  domain { label ownerTeam { label } }
+  datasets { label logicalModels { label entities { label attributes { name classification concepts { label } } } } }
+  themes { label broader { label } }
+} } }`
+
+// TestBatching checks that resolving a deep query makes a number of store
+// calls that depends on its depth, not on how many products it returns.
+func TestBatching(t *testing.T) {
+	store := smallSynth(t, 100)
+	var calls *countingReader
+	s, err := NewServer(store, Options{newReader: func(r reader) reader {
+		calls = &countingReader{reader: r}
+		return calls
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(n int) (int64, int) {
+		d := run(t, s, deepQuery, map[string]any{"n": n})
+		nodes := list(get(d, "products", "nodes"))
+		for _, p := range nodes {
+			if get(p, "owner", "iri") == nil || get(p, "datasets", 0, "logicalModels", 0, "entities", 0, "attributes", 0, "name") == nil {
+				t.Fatalf("incomplete product: %v", p)
+			}
+		}
+		return calls.calls.Load(), len(nodes)
+	}
+	few, nFew := count(5)
+	many, nMany := count(100)
+	if nFew != 5 || nMany < 90 { // about one product in 20 is retired
+		t.Fatalf("got %d and %d products, want 5 and about 95", nFew, nMany)
+	}
+	t.Logf("store calls: %d for %d products, %d for %d", few, nFew, many, nMany)
+	if many != few {
+		t.Errorf("store calls grow with the number of products: %d for %d, %d for %d", few, nFew, many, nMany)
+	}
+	if many > 25 {
+		t.Errorf("%d store calls for a query of depth 7, want at most 25", many)
+	}
+}
+
+// benchConfig is the synthetic catalog the benchmark queries: the default
+// catalog (10,000 products, about five million triples), or a tenth of it
+// with -short.
+func benchConfig() synth.Config {
+	cfg := synth.DefaultConfig()
+	if testing.Short() {
+		cfg.Products /= 10
+		cfg.Concepts /= 10
+	}
+	return cfg
+}
+
+// synthStore is the benchmark's catalog, on disk.
+var synthStore struct {
+	once  sync.Once
+	store *graph.Store
+	dir   string
+	err   error
+}
+
+func openSynth(b *testing.B) *graph.Store {
+	synthStore.once.Do(func() {
+		// Not b.TempDir: the store outlives the benchmark run that opens
+		// it, and TestMain closes it before removing the directory.
+		dir, err := os.MkdirTemp("", "kplane-graphql-bench-")
+		if err != nil {
+			synthStore.err = err
+			return
+		}
+		synthStore.dir = dir
+		store, err := graph.Open(dir, &graph.Options{NoSync: true})
+		if err != nil {
+			synthStore.err = err
+			return
+		}
+		l, err := store.NewLoader(context.Background(), graph.LoadOptions{Graph: rdf.IRI(synth.Base + "graph/catalog")})
+		if err == nil {
+			if err = synth.GenerateQuads(l.Add, benchConfig()); err == nil {
+				_, err = l.Commit()
+			}
+		}
+		synthStore.store, synthStore.err = store, err
+	})
+	if synthStore.err != nil {
+		b.Fatal(synthStore.err)
+	}
+	return synthStore.store
+}
+
+// aboutBenchQuery asks for a page of products about a concept with their
+// owner, domain and attributes; withTotal also for the size of the whole
+// answer, which makes discovery build every hit.
+const aboutBenchQuery = `query($c: String!, $withTotal: Boolean!) { productsAbout(concept: $c, first: 50) {
+  totalCount @include(if: $withTotal)
+  edges { score node {
+    iri label status
+    owner { label }
+    domain { label }
+    datasets { logicalModels { entities { attributes { name classification } } } }
+} } } }`
+
+// BenchmarkProductsAbout asks for 50 products about a deep concept with
+// their owner, domain and the attributes of their logical models. It
+// reports latency percentiles of the first request about each concept
+// (cold-*: nothing read yet but the ontology's product catalog) and of
+// repeated requests (p50, p99), which reuse the statements earlier
+// requests read from the same store state; total-p50 is repeated requests
+// that also ask for totalCount.
+func BenchmarkProductsAbout(b *testing.B) {
+	store := openSynth(b)
+	s, err := NewServer(store, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	concepts := synth.DeepConcepts(benchConfig(), 25)
+	ctx := context.Background()
+	hits := 0
+	withTotal := false
+	do := func(i int) {
+		res := s.Do(ctx, Request{Query: aboutBenchQuery, Variables: map[string]any{"c": concepts[i%len(concepts)].Value, "withTotal": withTotal}})
+		if len(res.Errors) > 0 {
+			b.Fatal(res.Errors)
+		}
+		if i < len(concepts) {
+			hits += len(list(get(res.Data, "productsAbout", "edges")))
+		}
+	}
+	// Warm the ontology's catalog, then time the first request about
+	// each concept.
+	do(0)
+	cold := make([]time.Duration, 0, len(concepts))
+	for i := 1; i < len(concepts); i++ {
+		start := time.Now()
+		do(i)
+		cold = append(cold, time.Since(start))
+	}
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		do(i)
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	withTotal = true
+	var total []time.Duration
+	for i := range 2 * len(concepts) {
+		start := time.Now()
+		do(i)
+		total = append(total, time.Since(start))
+	}
+	b.ReportMetric(percentile(total, 0.5), "total-p50-ms")
+	b.ReportMetric(percentile(durations, 0.5), "p50-ms")
+	b.ReportMetric(percentile(durations, 0.99), "p99-ms")
+	b.ReportMetric(percentile(cold, 0.5), "cold-p50-ms")
+	b.ReportMetric(percentile(cold, 0.99), "cold-p99-ms")
+	b.ReportMetric(float64(hits)/float64(len(concepts)), "products")
+}
+
+// percentile returns the p-th percentile (0 < p <= 1) of durations, in
+// milliseconds.
+func percentile(d []time.Duration, p float64) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	d = slices.Clone(d)
+	slices.Sort(d)
+	i := min(max(int(float64(len(d))*p+0.5)-1, 0), len(d)-1)
+	return float64(d[i].Microseconds()) / 1000
+}
+
+// TestSeesWrites checks that requests share a snapshot only while the
+// store does not change.
+func TestSeesWrites(t *testing.T) {
+	store := smallSynth(t, 10)
+	s, err := NewServer(store, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const q = `{ products(filter: {includeRetired: true}) { totalCount } product(iri: "https://example.org/new") { label } }`
+	d := run(t, s, q, nil)
+	if get(d, "products", "totalCount") != float64(10) || get(d, "product") != nil {
+		t.Fatalf("before the write: %v", d)
+	}
+	p := rdf.IRI("https://example.org/new")
+	err = store.Update(context.Background(), func(tx *graph.Txn) error {
+		for _, q := range []rdf.Quad{
+			{S: p, P: rdf.IRI(rdf.RDFType), O: rdf.IRI("https://ekgf.github.io/dprod/DataProduct")},
+			{S: p, P: rdf.IRI("http://purl.org/dc/terms/title"), O: rdf.String("New product")},
+		} {
+			if _, err := tx.Insert(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = run(t, s, q, nil)
+	if get(d, "products", "totalCount") != float64(11) || get(d, "product", "label") != "New product" {
+		t.Errorf("after the write: %v", d)
+	}
+}

@@ -1,0 +1,177 @@
+package graphql
+
+import (
+	"context"
+	"sync"
+
+	"github.com/kplane/kplane/graph"
+	"github.com/kplane/kplane/graph/rdf"
+)
+
+// batcher collects the keys the resolvers of one level of a query ask for
+// and fetches them in one call when the first answer is needed.
+//
+// graphql-go completes a query level by level: resolvers return thunks,
+// and the executor calls the thunks of a level only after every resolver of
+// that level has run. So by the time any thunk runs, all keys of its level
+// are pending, and one fetch serves them all.
+type batcher[V any] struct {
+	fetch func(ids []graph.ID) (map[graph.ID]V, error)
+
+	mu      sync.Mutex
+	pending []graph.ID
+	queued  map[graph.ID]bool
+	done    map[graph.ID]V
+	failed  map[graph.ID]error
+}
+
+func newBatcher[V any](fetch func([]graph.ID) (map[graph.ID]V, error)) *batcher[V] {
+	return &batcher[V]{
+		fetch:  fetch,
+		queued: make(map[graph.ID]bool),
+		done:   make(map[graph.ID]V),
+		failed: make(map[graph.ID]error),
+	}
+}
+
+// load queues id and returns a function that returns its value, fetching
+// every queued key the first time it is called.
+func (b *batcher[V]) load(id graph.ID) func() (V, error) {
+	b.mu.Lock()
+	_, done := b.done[id]
+	if !done && !b.queued[id] && b.failed[id] == nil {
+		b.queued[id] = true
+		b.pending = append(b.pending, id)
+	}
+	b.mu.Unlock()
+	return func() (V, error) { return b.get(id) }
+}
+
+func (b *batcher[V]) get(id graph.ID) (V, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if v, ok := b.done[id]; ok {
+		return v, nil
+	}
+	if err := b.failed[id]; err != nil {
+		var zero V
+		return zero, err
+	}
+	if !b.queued[id] { // asked for without load: fetch it alone
+		b.pending = append(b.pending, id)
+	}
+	batch := b.pending
+	b.pending = nil
+	got, err := b.fetch(batch)
+	for _, k := range batch {
+		delete(b.queued, k)
+		if err != nil {
+			b.failed[k] = err
+			continue
+		}
+		b.done[k] = got[k]
+	}
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return b.done[id], nil
+}
+
+// getMany returns the values of ids, fetching every missing and pending
+// key in one call.
+func (b *batcher[V]) getMany(ids []graph.ID) (map[graph.ID]V, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make(map[graph.ID]V, len(ids))
+	batch := b.pending
+	for _, id := range ids {
+		if v, ok := b.done[id]; ok {
+			out[id] = v
+			continue
+		}
+		if err := b.failed[id]; err != nil {
+			return nil, err
+		}
+		if !b.queued[id] {
+			b.queued[id] = true
+			batch = append(batch, id)
+		}
+	}
+	if len(batch) == 0 {
+		return out, nil
+	}
+	b.pending = nil
+	got, err := b.fetch(batch)
+	for _, k := range batch {
+		delete(b.queued, k)
+		if err != nil {
+			b.failed[k] = err
+			continue
+		}
+		b.done[k] = got[k]
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		out[id] = b.done[id]
+	}
+	return out, nil
+}
+
+// request is the state of one GraphQL request: its snapshot reader and the
+// batchers shared by all its resolvers. It lives as long as the request,
+// so it keeps the request's context for the reads its batchers make.
+type request struct {
+	ctx  context.Context
+	r    reader
+	opts *Options
+
+	out *batcher[[]statement]
+
+	mu    sync.Mutex
+	in    map[graph.ID]*batcher[[]statement] // by predicate
+	paths map[string]*batcher[[]rdf.Term]    // by path.key
+}
+
+func newRequest(ctx context.Context, r reader, opts *Options) *request {
+	req := &request{ctx: ctx, r: r, opts: opts, in: make(map[graph.ID]*batcher[[]statement]), paths: make(map[string]*batcher[[]rdf.Term])}
+	req.out = newBatcher(func(ids []graph.ID) (map[graph.ID][]statement, error) {
+		return r.Out(ctx, ids)
+	})
+	return req
+}
+
+// incoming returns the batcher of statements with predicate p pointing at
+// resources.
+func (req *request) incoming(p graph.ID) *batcher[[]statement] {
+	req.mu.Lock()
+	defer req.mu.Unlock()
+	b, ok := req.in[p]
+	if !ok {
+		b = newBatcher(func(ids []graph.ID) (map[graph.ID][]statement, error) {
+			return req.r.In(req.ctx, ids, p)
+		})
+		req.in[p] = b
+	}
+	return b
+}
+
+type requestKey struct{}
+
+// NewContext returns a context that carries what the resolvers of a schema
+// made by NewSchema read: a snapshot and the options. Pass it as the
+// Context of graphql.Params to execute that schema directly; the context
+// must not outlive snap. Server.Do and the HTTP handler do this
+// themselves, and also apply the cost limits and the time limit, which
+// direct execution does not.
+func NewContext(ctx context.Context, snap *graph.Snapshot, opts Options) context.Context {
+	o := opts.withDefaults()
+	return context.WithValue(ctx, requestKey{}, newRequest(ctx, snapshotReader{snap}, &o))
+}
+
+func requestFrom(ctx context.Context) *request {
+	req, _ := ctx.Value(requestKey{}).(*request)
+	return req
+}

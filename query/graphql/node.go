@@ -1,0 +1,317 @@
+package graphql
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kplane/kplane/graph"
+	"github.com/kplane/kplane/graph/rdf"
+	"github.com/kplane/kplane/ontology"
+)
+
+// node is a resource a resolver returns: a term of the store and, when the
+// field that returned it says so, the GraphQL type it is shown as.
+type node struct {
+	term rdf.Term
+	id   graph.ID
+	kind string // GraphQL object type name; "" when it must be classified
+}
+
+func newNode(t rdf.Term, kind string) *node {
+	return &node{term: t, id: graph.TermID(t), kind: kind}
+}
+
+// iri is the identifier the API shows: the IRI, or "_:label" for a blank
+// node.
+func (n *node) iri() string {
+	if n.term.Kind == rdf.KindBlank {
+		return "_:" + n.term.Value
+	}
+	return n.term.Value
+}
+
+// hop is one step of a path through the graph: along pred, or against it.
+type hop struct {
+	pred    graph.ID
+	inverse bool
+}
+
+func fwd(iri string) hop { return hop{pred: graph.TermID(rdf.IRI(iri))} }
+func inv(iri string) hop { return hop{pred: graph.TermID(rdf.IRI(iri)), inverse: true} }
+
+// path is the set of resources reached from a node by any of several
+// chains of hops, optionally only those of one rdf:type.
+type path struct {
+	chains [][]hop
+	// ofType keeps only the resources with one of these rdf:types.
+	ofType []graph.ID
+}
+
+func chain(h ...hop) []hop { return h }
+
+// key identifies the path for the request's batcher map.
+func (p path) key() string {
+	var b strings.Builder
+	for _, c := range p.chains {
+		for _, h := range c {
+			if h.inverse {
+				b.WriteByte('^')
+			}
+			b.WriteString(h.pred.String())
+			b.WriteByte('/')
+		}
+		b.WriteByte('|')
+	}
+	for _, t := range p.ofType {
+		b.WriteString(t.String())
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// follow returns the batcher of the resources reached along p.
+func (req *request) follow(p path) *batcher[[]rdf.Term] {
+	k := p.key()
+	req.mu.Lock()
+	defer req.mu.Unlock()
+	if b, ok := req.paths[k]; ok {
+		return b
+	}
+	b := newBatcher(func(ids []graph.ID) (map[graph.ID][]rdf.Term, error) { return req.walk(ids, p) })
+	req.paths[k] = b
+	return b
+}
+
+// walk follows p from every start node, one batched read per hop and
+// chain: the number of store calls does not depend on len(starts).
+func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]rdf.Term, error) {
+	// reached is a node reached from a start node.
+	type reached struct {
+		id graph.ID
+		t  rdf.Term
+	}
+	result := make(map[graph.ID][]reached, len(starts))
+	for _, c := range p.chains {
+		// reach maps each start node to the nodes reached so far.
+		reach := make(map[graph.ID][]reached, len(starts))
+		for _, s := range starts {
+			reach[s] = []reached{{id: s}}
+		}
+		frontier := starts
+		for _, h := range c {
+			var stmts map[graph.ID][]statement
+			var err error
+			if h.inverse {
+				stmts, err = req.incoming(h.pred).getMany(frontier)
+			} else {
+				stmts, err = req.out.getMany(frontier)
+			}
+			if err != nil {
+				return nil, err
+			}
+			next := make(map[graph.ID]bool)
+			for _, s := range starts {
+				var to []reached
+				for _, from := range reach[s] {
+					for _, st := range stmts[from.id] {
+						if st.P == h.pred && st.Other.Kind != rdf.KindLiteral {
+							to = append(to, reached{st.O, st.Other})
+							next[st.O] = true
+						}
+					}
+				}
+				reach[s] = to
+			}
+			frontier = make([]graph.ID, 0, len(next))
+			for id := range next {
+				frontier = append(frontier, id)
+			}
+		}
+		for _, s := range starts {
+			result[s] = append(result[s], reach[s]...)
+		}
+	}
+	// Type filter and the statements of every node reached, read in one
+	// call, so that resolvers of the next level need no further reads.
+	var all []graph.ID
+	for _, rs := range result {
+		for _, r := range rs {
+			all = append(all, r.id)
+		}
+	}
+	outs, err := req.out.getMany(all)
+	if err != nil {
+		return nil, err
+	}
+	terms := make(map[graph.ID][]rdf.Term, len(result))
+	for s, rs := range result {
+		var ts []rdf.Term
+		for _, r := range rs {
+			if len(p.ofType) == 0 || hasAnyType(outs[r.id], p.ofType) {
+				ts = append(ts, r.t)
+			}
+		}
+		slices.SortFunc(ts, compareTerms)
+		terms[s] = slices.CompactFunc(ts, func(a, b rdf.Term) bool { return a == b })
+	}
+	return terms, nil
+}
+
+var idType = graph.TermID(rdf.IRI(rdf.RDFType))
+
+func hasAnyType(st []statement, types []graph.ID) bool {
+	for _, s := range st {
+		if s.P == idType && slices.Contains(types, s.O) {
+			return true
+		}
+	}
+	return false
+}
+
+func ids(iris ...string) []graph.ID {
+	out := make([]graph.ID, len(iris))
+	for i, s := range iris {
+		out[i] = graph.TermID(rdf.IRI(s))
+	}
+	return out
+}
+
+// classes maps rdf:types to the GraphQL type a resource is shown as, most
+// specific first: sales:Customer is both a skos:Concept and an owl:Class
+// and is shown as a Concept.
+var classes = []struct {
+	kind  string
+	types []graph.ID
+}{
+	{"DataProduct", ids(ontology.DPRODDataProduct)},
+	{"Dataset", ids(ontology.DCATDataset)},
+	{"Port", ids(ontology.DCATDataService)},
+	{"Domain", ids(ontology.KplaneDomain)},
+	{"Graph", ids(ontology.KplaneNamedGraph)},
+	{"LogicalModel", ids(ontology.KplaneDataContract, ontology.DCTermsStandard)},
+	{"Entity", ids(ontology.SHNodeShape)},
+	{"Attribute", ids(ontology.SHPropertyShape)},
+	{"ConceptScheme", ids(ontology.SKOSConceptScheme)},
+	{"Concept", ids(ontology.SKOSConcept)},
+	{"Owner", ids(ontology.PROVPerson, ontology.PROVOrganization, ontology.ORGOrganizationalUnit,
+		ontology.ORGOrganization, ontology.ORGFormalOrganization, foafPerson, ontology.PROVAgent)},
+	{"Class", ids(ontology.OWLClass, rdf.RDFSNS+"Class")},
+	{"Property", ids(rdf.RDFNS+"Property", owlNS+"ObjectProperty", owlNS+"DatatypeProperty", owlNS+"AnnotationProperty")},
+}
+
+const (
+	owlNS      = "http://www.w3.org/2002/07/owl#"
+	foafNS     = "http://xmlns.com/foaf/0.1/"
+	foafPerson = foafNS + "Person"
+	foafName   = foafNS + "name"
+	foafMbox   = foafNS + "mbox"
+)
+
+// classify returns the GraphQL type for a resource with these statements.
+func classify(st []statement) string {
+	for _, c := range classes {
+		if hasAnyType(st, c.types) {
+			return c.kind
+		}
+	}
+	return "Resource"
+}
+
+// Label properties, best first.
+var labelPreds = ids(ontology.SKOSPrefLabel, ontology.DCTermsTitle, ontology.SHName, ontology.RDFSLabel, foafName)
+
+// pickLabel returns the display label among statements: the best label
+// property, in English, then without a language tag, then any other.
+func pickLabel(st []statement) string {
+	for _, p := range labelPreds {
+		if v, ok := pickLiteral(st, p, "en"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// pickLiteral returns the value of p, preferring language lang (or its
+// subtags), then no tag, then the smallest other value, so the choice is
+// stable.
+func pickLiteral(st []statement, p graph.ID, lang string) (string, bool) {
+	best, rank := "", 4
+	for _, s := range st {
+		if s.P != p || s.Other.Kind != rdf.KindLiteral {
+			continue
+		}
+		r := 3
+		switch l := s.Other.Lang; {
+		case lang != "" && (l == lang || strings.HasPrefix(l, lang+"-")):
+			r = 1
+		case l == "":
+			r = 2
+		}
+		if r < rank || (r == rank && s.Other.Value < best) {
+			best, rank = s.Other.Value, r
+		}
+	}
+	return best, rank < 4
+}
+
+// literals returns the distinct values of p (in any language), sorted.
+func literals(st []statement, p graph.ID) []string {
+	var out []string
+	for _, s := range st {
+		if s.P == p && s.Other.Kind == rdf.KindLiteral && !slices.Contains(out, s.Other.Value) {
+			out = append(out, s.Other.Value)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// objectsOf returns the resources (not literals) that are values of p.
+func objectsOf(st []statement, p graph.ID) []rdf.Term {
+	var out []rdf.Term
+	for _, s := range st {
+		if s.P == p && s.Other.Kind != rdf.KindLiteral {
+			out = append(out, s.Other)
+		}
+	}
+	return out
+}
+
+func firstObject(st []statement, p graph.ID) (rdf.Term, bool) {
+	o := objectsOf(st, p)
+	if len(o) == 0 {
+		return rdf.Term{}, false
+	}
+	return o[0], true
+}
+
+// untypedNode resolves to the node t shown as its most specific type. The
+// statements needed to classify it are loaded in the batch of its level,
+// so the Node interface's ResolveType finds them read.
+func untypedNode(req *request, t rdf.Term) any {
+	if t.Kind == rdf.KindLiteral || t.Kind == rdf.KindNone {
+		return nil
+	}
+	n := newNode(t, "")
+	load := req.out.load(n.id)
+	return thunk(func() (any, error) {
+		st, err := load()
+		if err != nil {
+			return nil, err
+		}
+		n.kind = classify(st)
+		return n, nil
+	})
+}
+
+// nodes wraps terms as nodes of one GraphQL type.
+func nodes(ts []rdf.Term, kind string) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = newNode(t, kind)
+	}
+	return out
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
