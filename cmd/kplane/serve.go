@@ -41,7 +41,7 @@ func (a *app) serveCommand() *cobra.Command {
 		Short: "Serve the store: Connect/gRPC API, SPARQL protocol, GraphQL, metrics",
 		Long: `Serve the store on one port: the Connect, gRPC and gRPC-Web services of
 proto/kplane/v1, the SPARQL 1.1 Protocol at /sparql, the Graph Store Protocol at
-/rdf-graphs, GraphQL at /graphql, health at /healthz and Prometheus metrics at /metrics.
+/store, GraphQL at /graphql, health at /healthz and Prometheus metrics at /metrics.
 
 --demo loads the demo enterprise (testdata/demo) when the store is empty.
 
@@ -187,7 +187,7 @@ func (a *app) printServing(addr string, o serveOptions, auth *server.Authenticat
 	fmt.Fprintf(w, `
   SPARQL      %[1]s/sparql
   GraphQL     %[1]s/graphql
-  Graphs      %[1]s/rdf-graphs?graph=IRI   (SPARQL Graph Store Protocol)
+  Graphs      %[1]s/store?graph=IRI or ?default   (SPARQL Graph Store Protocol)
   Connect/gRPC/gRPC-Web  %[1]s/kplane.v1.*  (proto/kplane/v1)
   Health      %[1]s/healthz     Metrics  %[1]s/metrics
 
