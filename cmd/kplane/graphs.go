@@ -22,7 +22,7 @@ func (a *app) graphsCommand() *cobra.Command {
 		Long: `List the named graphs and their metadata: source, format, owner domain, load time,
 quad count and content hash. Queries see the same metadata in the graph
 https://kplane.dev/graphs.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(func(s *graph.Store) error {
 				sn := s.Snapshot()
