@@ -15,7 +15,6 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
-	"github.com/kplane/kplane/ingest"
 	_ "github.com/kplane/kplane/ingest/ntriples"
 	_ "github.com/kplane/kplane/ingest/rdfxml"
 	_ "github.com/kplane/kplane/ingest/turtle"
@@ -132,20 +131,6 @@ func skipReason(folder string, e *w3ctest.Entry) string {
 	return ""
 }
 
-// fileRef is a file of the suite with the IRI it is published under.
-type fileRef struct{ path, iri string }
-
-func ref(m *w3ctest.Manifest, t rdf.Term) (fileRef, error) {
-	if !t.IsIRI() {
-		return fileRef{}, fmt.Errorf("%s is not an IRI", t)
-	}
-	p, ok := m.LocalPath(t.Value)
-	if !ok {
-		return fileRef{}, fmt.Errorf("no local file for %s", t.Value)
-	}
-	return fileRef{p, t.Value}, nil
-}
-
 // runEntry runs one test and returns why it failed.
 func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 	m := e.Manifest
@@ -153,10 +138,10 @@ func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 	if !ok {
 		return errors.New("no mf:action")
 	}
-	var queryRef fileRef
-	var data, graphData []fileRef
+	var queryRef w3ctest.File
+	var data, graphData []w3ctest.File
 	if action.IsIRI() {
-		r, err := ref(m, action)
+		r, err := m.File(action)
 		if err != nil {
 			return err
 		}
@@ -166,31 +151,31 @@ func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 		if !ok {
 			return errors.New("no qt:query")
 		}
-		r, err := ref(m, qt)
+		r, err := m.File(qt)
 		if err != nil {
 			return err
 		}
 		queryRef = r
 		for _, d := range m.Objects(action, w3ctest.QT+"data") {
-			r, err := ref(m, d)
+			r, err := m.File(d)
 			if err != nil {
 				return err
 			}
 			data = append(data, r)
 		}
 		for _, d := range m.Objects(action, w3ctest.QT+"graphData") {
-			r, err := ref(m, d)
+			r, err := m.File(d)
 			if err != nil {
 				return err
 			}
 			graphData = append(graphData, r)
 		}
 	}
-	src, err := os.ReadFile(queryRef.path)
+	src, err := os.ReadFile(queryRef.Path)
 	if err != nil {
 		return err
 	}
-	q, err := eval.Prepare(string(src), eval.Options{BaseIRI: queryRef.iri})
+	q, err := eval.Prepare(string(src), eval.Options{BaseIRI: queryRef.IRI})
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
@@ -198,7 +183,7 @@ func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 	// graphs named by their IRIs.
 	have := map[string]bool{}
 	for _, g := range graphData {
-		have[g.iri] = true
+		have[g.IRI] = true
 	}
 	for _, iri := range append(append([]string(nil), q.Algebra.From...), q.Algebra.FromNamed...) {
 		if have[iri] {
@@ -206,10 +191,14 @@ func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 		}
 		if p, ok := m.LocalPath(iri); ok {
 			have[iri] = true
-			graphData = append(graphData, fileRef{p, iri})
+			graphData = append(graphData, w3ctest.File{Path: p, IRI: iri})
 		}
 	}
-	if err := resetStore(store, data, graphData); err != nil {
+	named := make([]w3ctest.NamedFile, len(graphData))
+	for i, g := range graphData {
+		named[i] = w3ctest.NamedFile{Name: g.IRI, File: g}
+	}
+	if err := w3ctest.LoadDataset(store, data, named); err != nil {
 		return fmt.Errorf("load data: %w", err)
 	}
 
@@ -217,7 +206,7 @@ func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 	if !ok {
 		return errors.New("no mf:result")
 	}
-	want, err := ref(m, resultTerm)
+	want, err := m.File(resultTerm)
 	if err != nil {
 		return err
 	}
@@ -269,15 +258,15 @@ func runEntry(store *graph.Store, e *w3ctest.Entry) error {
 	if c, ok := e.Prop(w3ctest.MF + "resultCardinality"); ok && strings.HasSuffix(c.Value, "LaxCardinality") {
 		lax = true
 	}
-	switch strings.ToLower(filepath.Ext(want.path)) {
+	switch strings.ToLower(filepath.Ext(want.Path)) {
 	case ".srx":
-		expected, err = readResults(want.path, results.ReadXML)
+		expected, err = readResults(want.Path, results.ReadXML)
 	case ".srj":
-		expected, err = readResults(want.path, results.ReadJSON)
+		expected, err = readResults(want.Path, results.ReadJSON)
 	case ".tsv":
-		expected, err = readResults(want.path, results.ReadTSV)
+		expected, err = readResults(want.Path, results.ReadTSV)
 	case ".csv":
-		expected, err = readResults(want.path, results.ReadCSV)
+		expected, err = readResults(want.Path, results.ReadCSV)
 		if err == nil {
 			// CSV loses types: compare what our result looks like once
 			// written as CSV and read back.
@@ -325,88 +314,7 @@ func throughCSV(r *results.Result) (*results.Result, error) {
 	return results.ReadCSV(&buf)
 }
 
-// resetStore replaces the store's content with the test's dataset.
-func resetStore(store *graph.Store, data, graphData []fileRef) error {
-	ctx := context.Background()
-	snap := store.Snapshot()
-	graphs := snap.Graphs()
-	snap.Release()
-	err := store.Update(ctx, func(tx *graph.Txn) error {
-		for _, g := range graphs {
-			if err := tx.DropGraph(g.Name); err != nil {
-				return err
-			}
-		}
-		return tx.ClearGraph(rdf.Term{})
-	})
-	if err != nil {
-		return err
-	}
-	if len(data) > 0 {
-		if err := loadFiles(store, data, rdf.Term{}); err != nil {
-			return err
-		}
-	}
-	for _, g := range graphData {
-		if err := loadFiles(store, []fileRef{g}, rdf.IRI(g.iri)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func loadFiles(store *graph.Store, files []fileRef, g rdf.Term) error {
-	l, err := store.NewLoader(context.Background(), graph.LoadOptions{Graph: g, Replace: !g.IsZero()})
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		l.NewDocument()
-		quads, err := parseFile(f)
-		if err != nil {
-			l.Abort()
-			return err
-		}
-		for _, q := range quads {
-			if err := l.Add(q); err != nil {
-				l.Abort()
-				return err
-			}
-		}
-	}
-	_, err = l.Commit()
-	return err
-}
-
-func parseFile(f fileRef) ([]rdf.Quad, error) {
-	format, ok := ingest.FormatForPath(f.path)
-	if !ok {
-		return nil, fmt.Errorf("%s: unknown format", f.path)
-	}
-	fh, err := os.Open(f.path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	dec, err := ingest.NewDecoder(format.Name, fh, ingest.Options{File: f.path, Base: f.iri})
-	if err != nil {
-		return nil, err
-	}
-	defer dec.Close()
-	var out []rdf.Quad
-	for {
-		q, err := dec.Decode()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, q)
-	}
-}
-
-func readGraph(f fileRef) ([]rdf.Quad, error) { return parseFile(f) }
+func readGraph(f w3ctest.File) ([]rdf.Quad, error) { return w3ctest.ReadQuads(f) }
 
 // normalizeQuads lower-cases language tags (the store keeps them in lower
 // case) so that graphs compare by RDF term equality.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
-	"github.com/kplane/kplane/ingest"
 	_ "github.com/kplane/kplane/ingest/ntriples"
 	_ "github.com/kplane/kplane/ingest/rdfxml"
 	_ "github.com/kplane/kplane/ingest/turtle"
@@ -128,15 +126,8 @@ func runSyntax(e *w3ctest.Entry) error {
 // dataset is the state of a graph store in a test: the default graph's
 // file and the named graphs' files.
 type dataset struct {
-	data  []fileRef
-	named []namedFile
-}
-
-type fileRef struct{ path, iri string }
-
-type namedFile struct {
-	name string
-	file fileRef
+	data  []w3ctest.File
+	named []w3ctest.NamedFile
 }
 
 // readDataset reads the ut:data and ut:graphData of an action or result
@@ -144,7 +135,7 @@ type namedFile struct {
 func readDataset(m *w3ctest.Manifest, node rdf.Term) (dataset, error) {
 	var ds dataset
 	for _, d := range m.Objects(node, w3ctest.UT+"data") {
-		r, err := ref(m, d)
+		r, err := m.File(d)
 		if err != nil {
 			return ds, err
 		}
@@ -155,28 +146,17 @@ func readDataset(m *w3ctest.Manifest, node rdf.Term) (dataset, error) {
 		if !ok {
 			return ds, errors.New("ut:graphData without ut:graph")
 		}
-		r, err := ref(m, g)
+		r, err := m.File(g)
 		if err != nil {
 			return ds, err
 		}
-		name := r.iri
+		name := r.IRI
 		if l, ok := m.Object(gd, rdf.RDFSNS+"label"); ok {
 			name = l.Value
 		}
-		ds.named = append(ds.named, namedFile{name, r})
+		ds.named = append(ds.named, w3ctest.NamedFile{Name: name, File: r})
 	}
 	return ds, nil
-}
-
-func ref(m *w3ctest.Manifest, t rdf.Term) (fileRef, error) {
-	if !t.IsIRI() {
-		return fileRef{}, fmt.Errorf("%s is not an IRI", t)
-	}
-	p, ok := m.LocalPath(t.Value)
-	if !ok {
-		return fileRef{}, fmt.Errorf("no local file for %s", t.Value)
-	}
-	return fileRef{p, t.Value}, nil
 }
 
 // runEvaluation runs one update evaluation test and returns why it
@@ -191,7 +171,7 @@ func runEvaluation(store *graph.Store, e *w3ctest.Entry) error {
 	if !ok {
 		return errors.New("no ut:request")
 	}
-	reqRef, err := ref(m, req)
+	reqRef, err := m.File(req)
 	if err != nil {
 		return err
 	}
@@ -212,18 +192,18 @@ func runEvaluation(store *graph.Store, e *w3ctest.Entry) error {
 		wantSuccess = false
 	}
 
-	if err := resetStore(store, before); err != nil {
+	if err := w3ctest.LoadDataset(store, before.data, before.named); err != nil {
 		return fmt.Errorf("load data: %w", err)
 	}
-	src, err := os.ReadFile(reqRef.path)
+	src, err := os.ReadFile(reqRef.Path)
 	if err != nil {
 		return err
 	}
-	u, err := parser.ParseUpdate(string(src), reqRef.iri)
+	u, err := parser.ParseUpdate(string(src), reqRef.IRI)
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
-	_, err = update.Execute(context.Background(), store, u, update.Options{BaseIRI: reqRef.iri})
+	_, err = update.Execute(context.Background(), store, u, update.Options{BaseIRI: reqRef.IRI})
 	switch {
 	case err != nil && wantSuccess:
 		return fmt.Errorf("execute: %w", err)
@@ -245,95 +225,13 @@ func runEvaluation(store *graph.Store, e *w3ctest.Entry) error {
 	return nil
 }
 
-// resetStore empties the store and loads a dataset.
-func resetStore(store *graph.Store, ds dataset) error {
-	ctx := context.Background()
-	snap := store.Snapshot()
-	graphs := snap.Graphs()
-	snap.Release()
-	err := store.Update(ctx, func(tx *graph.Txn) error {
-		for _, g := range graphs {
-			if err := tx.DropGraph(g.Name); err != nil {
-				return err
-			}
-		}
-		return tx.ClearGraph(rdf.Term{})
-	})
-	if err != nil {
-		return err
-	}
-	if err := loadFiles(store, ds.data, rdf.Term{}); err != nil {
-		return err
-	}
-	for _, n := range ds.named {
-		if err := loadFiles(store, []fileRef{n.file}, rdf.IRI(n.name)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func loadFiles(store *graph.Store, files []fileRef, g rdf.Term) error {
-	if len(files) == 0 {
-		return nil
-	}
-	l, err := store.NewLoader(context.Background(), graph.LoadOptions{Graph: g, Replace: !g.IsZero()})
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		l.NewDocument()
-		quads, err := parseFile(f)
-		if err != nil {
-			l.Abort()
-			return err
-		}
-		for _, q := range quads {
-			if err := l.Add(q); err != nil {
-				l.Abort()
-				return err
-			}
-		}
-	}
-	_, err = l.Commit()
-	return err
-}
-
-func parseFile(f fileRef) ([]rdf.Quad, error) {
-	format, ok := ingest.FormatForPath(f.path)
-	if !ok {
-		return nil, fmt.Errorf("%s: unknown format", f.path)
-	}
-	fh, err := os.Open(f.path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	dec, err := ingest.NewDecoder(format.Name, fh, ingest.Options{File: f.path, Base: f.iri})
-	if err != nil {
-		return nil, err
-	}
-	defer dec.Close()
-	var out []rdf.Quad
-	for {
-		q, err := dec.Decode()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, q)
-	}
-}
-
 // datasetQuads reads a dataset's files as quads; blank nodes of different
 // files are kept apart.
 func datasetQuads(ds dataset) ([]rdf.Quad, error) {
 	var out []rdf.Quad
 	doc := 0
-	add := func(f fileRef, g rdf.Term) error {
-		quads, err := parseFile(f)
+	add := func(f w3ctest.File, g rdf.Term) error {
+		quads, err := w3ctest.ReadQuads(f)
 		if err != nil {
 			return err
 		}
@@ -351,7 +249,7 @@ func datasetQuads(ds dataset) ([]rdf.Quad, error) {
 		}
 	}
 	for _, n := range ds.named {
-		if err := add(n.file, rdf.IRI(n.name)); err != nil {
+		if err := add(n.File, rdf.IRI(n.Name)); err != nil {
 			return nil, err
 		}
 	}
