@@ -180,7 +180,7 @@ func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
 	if t, ok := l.targets[g]; ok {
 		return t, nil
 	}
-	t := &target{g: g, name: name, inst: newInstanceID(), named: !g.IsZero()}
+	t := &target{g: g, name: name, inst: newInstanceID(), named: inUnionIndexes(g)}
 	// The pending record makes a crash recoverable: Open collects the
 	// instances of loads that never committed.
 	rec := &instanceRecord{Graph: g, Named: t.named, State: instancePending}

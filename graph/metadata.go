@@ -31,6 +31,13 @@ const (
 
 var metadataGraphID = TermID(rdf.IRI(MetadataGraph))
 
+// inUnionIndexes reports whether a graph's quads go into the graph-last
+// indexes that serve patterns over all named graphs. The default graph's
+// do not, and neither do the metadata graph's: it describes the others
+// and is read by name only, so it is not part of AllNamedGraphs (nor
+// AllGraphs), and every change of a graph costs half the writes.
+func inUnionIndexes(g ID) bool { return !g.IsZero() && g != metadataGraphID }
+
 // describe returns the metadata quads of a graph.
 func describe(info GraphInfo) []rdf.Quad {
 	g := rdf.IRI(MetadataGraph)

@@ -26,9 +26,11 @@ const (
 var (
 	// DefaultGraph selects the default graph.
 	DefaultGraph = GraphSelector{kind: selectDefault}
-	// AllNamedGraphs selects every named graph (GRAPH ?g in SPARQL).
+	// AllNamedGraphs selects every named graph (GRAPH ?g in SPARQL) but
+	// the metadata graph, which is read by name (InGraph).
 	AllNamedGraphs = GraphSelector{kind: selectNamed}
-	// AllGraphs selects the default graph and every named graph.
+	// AllGraphs selects the default graph and every named graph but the
+	// metadata graph.
 	AllGraphs = GraphSelector{kind: selectAll}
 )
 

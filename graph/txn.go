@@ -179,11 +179,7 @@ func (tx *Txn) Insert(q rdf.Quad) (bool, error) {
 	}
 	inst := r.Instances[0]
 	ir := tx.instance(inst)
-	newS, err := tx.noKeyWithPrefix(idxGSPO, inst, spo[0], spo[1])
-	if err != nil {
-		return false, err
-	}
-	newO, err := tx.noKeyWithPrefix(idxGPOS, inst, spo[1], spo[2])
+	newS, newO, err := tx.firstUses(g, inst, &spo)
 	if err != nil {
 		return false, err
 	}
@@ -247,11 +243,7 @@ func (tx *Txn) DeleteEncoded(spo [3]ID, g ID) (bool, error) {
 			}
 			tx.noteRemoved(key)
 		}
-		goneS, err := tx.noKeyWithPrefix(idxGSPO, inst, spo[0], spo[1])
-		if err != nil {
-			return false, err
-		}
-		goneO, err := tx.noKeyWithPrefix(idxGPOS, inst, spo[1], spo[2])
+		goneS, goneO, err := tx.firstUses(g, inst, &spo)
 		if err != nil {
 			return false, err
 		}
@@ -382,7 +374,7 @@ func (tx *Txn) graph(g ID, name rdf.Term) *graphRecord {
 // addInstance gives a graph its first (empty, live) instance.
 func (tx *Txn) addInstance(g ID, r *graphRecord) *graphRecord {
 	inst := newInstanceID()
-	tx.cat.instances[inst] = &instanceRecord{Graph: g, Named: !g.IsZero(), State: instanceLive}
+	tx.cat.instances[inst] = &instanceRecord{Graph: g, Named: inUnionIndexes(g), State: instanceLive}
 	tx.dirty[inst] = true
 	nr := *r
 	nr.Instances = append([]ID{inst}, r.Instances...)
@@ -454,6 +446,23 @@ func (tx *Txn) exists(inst ID, spo *[3]ID) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// firstUses reports whether the instance holds no other quad with the
+// subject and predicate of spo, and none with its predicate and object:
+// whether the quad counts for the distinct subjects and objects of its
+// predicate. The metadata graph keeps no distinct counts: nothing plans
+// joins over it, and its few triples are rewritten at every change, so the
+// deleted versions under the same prefixes would make every check slower.
+func (tx *Txn) firstUses(g, inst ID, spo *[3]ID) (subject, object bool, err error) {
+	if g == metadataGraphID {
+		return false, false, nil
+	}
+	if subject, err = tx.noKeyWithPrefix(idxGSPO, inst, spo[0], spo[1]); err != nil {
+		return false, false, err
+	}
+	object, err = tx.noKeyWithPrefix(idxGPOS, inst, spo[1], spo[2])
+	return subject, object, err
 }
 
 // noKeyWithPrefix reports whether the instance has no key in a graph-first

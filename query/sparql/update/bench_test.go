@@ -25,6 +25,7 @@ func BenchmarkInsertData(b *testing.B) {
 	b.Run("durable", func(b *testing.B) { benchmarkInsertData(b, nil, defaultGraph) })
 	b.Run("nosync", func(b *testing.B) { benchmarkInsertData(b, &graph.Options{NoSync: true}, defaultGraph) })
 	b.Run("named", func(b *testing.B) { benchmarkInsertData(b, &graph.Options{NoSync: true}, namedGraph) })
+	b.Run("named-durable", func(b *testing.B) { benchmarkInsertData(b, nil, namedGraph) })
 }
 
 func benchmarkInsertData(b *testing.B, opts *graph.Options, format string) {
