@@ -28,6 +28,12 @@ type LoadOptions struct {
 	Source, Format string
 	// Owner, when set, records the domain that owns the graphs written.
 	Owner string
+	// Check, when set, is called for every graph the load writes, with the
+	// graph as it is (exists is false for a new graph), in the commit that
+	// links the load, while no other write can happen: an access check
+	// made here cannot be raced by a concurrent change of owner. An error
+	// aborts the load.
+	Check func(current GraphInfo, exists bool) error
 }
 
 // A Loader writes a large amount of quads atomically: nothing of it is
@@ -483,6 +489,18 @@ func (l *Loader) link() (LoadResult, error) {
 	}
 	var res LoadResult
 	err := s.updateLocked(l.ctx, func(tx *Txn) error {
+		if l.opts.Check != nil {
+			for _, t := range l.order {
+				_, exists := tx.cat.graphs[t.g]
+				var current GraphInfo
+				if exists {
+					current = tx.cat.info(t.g)
+				}
+				if err := l.opts.Check(current, exists); err != nil {
+					return err
+				}
+			}
+		}
 		for _, t := range l.order {
 			tx.cat.instances[t.inst] = &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
 			tx.dirty[t.inst] = true

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/kplane/kplane/graph/rdf"
@@ -485,4 +486,33 @@ func (r *xorshift) next() uint64 {
 	r.x ^= r.x >> 7
 	r.x ^= r.x << 17
 	return r.x
+}
+
+// A load's Check runs at commit with the graph as it is then, and a
+// refusal leaves the graph unchanged.
+func TestLoadCheckAtCommit(t *testing.T) {
+	s := openTemp(t)
+	g := iri("g")
+	load(t, s, LoadOptions{Graph: g, Replace: true, Owner: "sales"}, rdf.Quad{S: iri("a"), P: iri("p"), O: iri("b")})
+	refuse := func(current GraphInfo, exists bool) error {
+		if exists && current.Owner != "sales" {
+			return errors.New("not yours")
+		}
+		return nil
+	}
+	l, err := s.NewLoader(context.Background(), LoadOptions{Graph: g, Replace: true, Check: refuse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Add(rdf.Quad{S: iri("x"), P: iri("p"), O: iri("y")})
+	// The owner changes while the load is under way.
+	if err := s.Update(context.Background(), func(tx *Txn) error { return tx.SetOwner(g, "finance") }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Commit(); err == nil || !strings.Contains(err.Error(), "not yours") {
+		t.Fatalf("commit: %v", err)
+	}
+	if got := quads(t, s, Pattern{Graph: InGraph(TermID(g))}); len(got) != 1 || !strings.Contains(got[0], "example.org/a>") {
+		t.Errorf("refused load changed the graph: %v", got)
+	}
 }

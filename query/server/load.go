@@ -67,8 +67,14 @@ func (s *Server) loadGraph(ctx context.Context, req loadRequest) (graph.GraphInf
 		return graph.GraphInfo{}, 0, badRequest{err}
 	}
 	defer dec.Close()
+	// The check above fails fast; the same check runs again in the commit,
+	// where no concurrent change of owner can slip in between.
 	loader, err := s.cfg.Store.NewLoader(ctx, graph.LoadOptions{
 		Graph: name, Replace: req.replace, Owner: owner, Source: req.source, Format: f.Name,
+		Check: func(current graph.GraphInfo, exists bool) error {
+			_, err := authorizeGraphWrite(ctx, req.graph, exists, current.Owner, req.owner)
+			return err
+		},
 	})
 	if err != nil {
 		return graph.GraphInfo{}, 0, err
@@ -134,7 +140,14 @@ func (s *Server) dropGraph(ctx context.Context, graphName string) (int64, error)
 	if _, err := authorizeGraphWrite(ctx, graphName, true, gi.Owner, ""); err != nil {
 		return 0, err
 	}
-	err = s.cfg.Store.Update(ctx, func(tx *graph.Txn) error { return tx.DropGraph(name) })
+	err = s.cfg.Store.Update(ctx, func(tx *graph.Txn) error {
+		// Again inside the transaction, where the owner cannot change.
+		current, exists := tx.Graph(name)
+		if _, err := authorizeGraphWrite(ctx, graphName, exists, current.Owner, ""); err != nil {
+			return err
+		}
+		return tx.DropGraph(name)
+	})
 	if err != nil {
 		return 0, err
 	}
