@@ -32,6 +32,12 @@ func (s *Store) Snapshot() *Snapshot {
 // Release ends the snapshot. Iterators opened on it must be closed first.
 func (sn *Snapshot) Release() { sn.txn.Discard() }
 
+// Version identifies the state of the store the snapshot sees: two
+// snapshots with the same version see the same data, and no two states of
+// any store in the process share a version. Caches of derived data key on
+// it to outlive one snapshot.
+func (sn *Snapshot) Version() uint64 { return sn.state.version }
+
 // Stats returns the planner statistics of the snapshot.
 func (sn *Snapshot) Stats() *Stats { return sn.state.summary() }
 

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -64,7 +65,14 @@ type state struct {
 	preds predicateTable
 	once  sync.Once
 	stats *Stats
+	// version identifies the state among all states of all stores of the
+	// process, so that caches derived from the data can be kept across
+	// snapshots until something changes.
+	version uint64
 }
+
+// stateVersions numbers published states.
+var stateVersions atomic.Uint64
 
 func (st *state) summary() *Stats {
 	st.once.Do(func() { st.stats = computeStats(st.cat, st.preds) })
@@ -105,6 +113,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	st.version = stateVersions.Add(1)
 	s.state = st
 	if err := s.abandonPending(); err != nil {
 		db.Close()
@@ -186,6 +195,7 @@ func (s *Store) current() *state {
 // the Badger transaction that persists it. Taking stateMu exclusively here
 // orders the swap against snapshot creation.
 func (s *Store) publish(st *state) {
+	st.version = stateVersions.Add(1)
 	s.stateMu.Lock()
 	s.state = st
 	s.stateMu.Unlock()

@@ -516,3 +516,24 @@ func TestLoadCheckAtCommit(t *testing.T) {
 		t.Errorf("refused load changed the graph: %v", got)
 	}
 }
+
+func TestSnapshotVersion(t *testing.T) {
+	s := openTemp(t)
+	a, b := s.Snapshot(), s.Snapshot()
+	defer a.Release()
+	defer b.Release()
+	if a.Version() != b.Version() {
+		t.Errorf("snapshots of unchanged data differ in version: %d, %d", a.Version(), b.Version())
+	}
+	if err := s.Update(context.Background(), func(tx *Txn) error {
+		_, err := tx.Insert(rdf.Quad{S: iri("a"), P: iri("p"), O: iri("b")})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Snapshot()
+	defer c.Release()
+	if c.Version() == a.Version() {
+		t.Error("a write did not change the version")
+	}
+}
