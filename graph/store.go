@@ -151,7 +151,7 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(4).
 		WithNumLevelZeroTablesStall(8).
-		WithBlockCacheSize(8 << 20).
+		WithBlockCacheSize(0). // uncompressed tables are read from the mmap directly
 		WithIndexCacheSize(16 << 20).
 		WithNumCompactors(2).
 		WithBaseTableSize(4 << 20).
