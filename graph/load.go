@@ -389,9 +389,6 @@ func (l *Loader) writeAll(out sink) error {
 			if err != nil {
 				return err
 			}
-			if oi == 0 {
-				st.end()
-			}
 		}
 		// The graph-last twin: one stream over all named targets, merged
 		// by triple then instance.
@@ -455,8 +452,6 @@ func (c *statCollector) addSPO(spo *[3]ID) {
 	t.preds[spo[1]] = ps
 	c.prevS, c.prevP, c.primed = spo[0], spo[1], true
 }
-
-func (c *statCollector) end() {}
 
 // Distinct objects per predicate: in POS order, each change of (P, O).
 func (t *target) countObject(spo *[3]ID) {

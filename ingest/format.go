@@ -131,3 +131,21 @@ func NewDecoder(format string, r io.Reader, opts Options) (Decoder, error) {
 	}
 	return f.NewDecoder(r, opts)
 }
+
+// QuadsDecoder returns a Decoder that hands out quads decoded in advance:
+// for documents, such as data contracts, that must be validated as a whole
+// before any of their quads is trusted.
+func QuadsDecoder(quads []rdf.Quad) Decoder { return &quadsDecoder{quads} }
+
+type quadsDecoder struct{ quads []rdf.Quad }
+
+func (d *quadsDecoder) Decode() (rdf.Quad, error) {
+	if len(d.quads) == 0 {
+		return rdf.Quad{}, io.EOF
+	}
+	q := d.quads[0]
+	d.quads = d.quads[1:]
+	return q, nil
+}
+
+func (d *quadsDecoder) Close() error { return nil }

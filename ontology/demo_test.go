@@ -2,9 +2,7 @@ package ontology_test
 
 import (
 	"context"
-	"io"
-	"io/fs"
-	"os"
+	"github.com/kplane/kplane/ingest/importer"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
-	"github.com/kplane/kplane/ingest"
 	"github.com/kplane/kplane/ontology"
 
 	_ "github.com/kplane/kplane/ingest/odcs"
@@ -22,15 +19,26 @@ import (
 
 const demo = "https://demo.kplane.dev/"
 
-// demoStore holds the demo enterprise, loaded once for all tests: every
-// Turtle file of testdata/demo and ontology/kplane.ttl, each its own named
-// graph, and the ODCS contracts (through ingest/odcs). The CSV glossary
-// adds nothing the answers depend on and is left out.
+// demoStore holds the demo enterprise, loaded once for all tests as
+// kplane demo loads it (importer.LoadDemo): every RDF file, the ODCS
+// contracts and the glossary, each its own named graph, and the kplane
+// vocabulary.
 var demoStore struct {
 	once      sync.Once
 	store     *graph.Store
 	contracts bool // the ODCS contracts were loaded
 	err       error
+}
+
+func openDemo() (*graph.Store, bool, error) {
+	store, err := graph.Open("", &graph.Options{InMemory: true, NoSync: true})
+	if err != nil {
+		return nil, false, err
+	}
+	if _, err := importer.LoadDemo(context.Background(), store, filepath.Join("..", "testdata", "demo")); err != nil {
+		return nil, false, err
+	}
+	return store, true, nil
 }
 
 func loadDemo(t testing.TB) (*graph.Store, bool) {
@@ -42,81 +50,6 @@ func loadDemo(t testing.TB) (*graph.Store, bool) {
 		t.Fatal(demoStore.err)
 	}
 	return demoStore.store, demoStore.contracts
-}
-
-func openDemo() (*graph.Store, bool, error) {
-	store, err := graph.Open("", &graph.Options{InMemory: true, NoSync: true})
-	if err != nil {
-		return nil, false, err
-	}
-	ctx := context.Background()
-	loader, err := store.NewLoader(ctx, graph.LoadOptions{Source: "testdata/demo", Format: "mixed"})
-	if err != nil {
-		return nil, false, err
-	}
-	files := []string{"kplane.ttl"}
-	root := filepath.Join("..", "testdata", "demo")
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		files = append(files, path)
-		return nil
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	contracts := false
-	for _, path := range files {
-		f, ok := ingest.FormatForPath(path)
-		if strings.HasSuffix(path, ".odcs.yaml") {
-			f, ok = ingest.LookupFormat("odcs")
-			contracts = true
-		}
-		if !ok {
-			continue // the CSV glossary, the README
-		}
-		name := rdf.IRI("https://kplane.dev/ns")
-		if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
-			name = rdf.IRI(demo + "graph/" + filepath.ToSlash(rel))
-		}
-		if err := loadFile(loader, f, path, name); err != nil {
-			loader.Abort()
-			return nil, false, err
-		}
-	}
-	if _, err := loader.Commit(); err != nil {
-		return nil, false, err
-	}
-	return store, contracts, nil
-}
-
-func loadFile(loader *graph.Loader, f ingest.Format, path string, name rdf.Term) error {
-	r, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	abs, _ := filepath.Abs(path)
-	dec, err := f.NewDecoder(r, ingest.Options{File: path, Base: "file://" + filepath.ToSlash(abs)})
-	if err != nil {
-		return err
-	}
-	defer dec.Close()
-	loader.NewDocument()
-	for {
-		q, err := dec.Decode()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		q.G = name
-		if err := loader.Add(q); err != nil {
-			return err
-		}
-	}
 }
 
 // aboutCustomer lists the products about enterprise Customer (README,

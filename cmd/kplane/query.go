@@ -40,7 +40,7 @@ the others (source, format, owner, load time, quad count, content hash).
 A syntax error exits non-zero with line:col: message.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src, err := querySource(file, args, a.stdin)
+			src, err := requestSource("query", file, args, a.stdin)
 			if err != nil {
 				return err
 			}
@@ -78,24 +78,25 @@ A syntax error exits non-zero with line:col: message.`,
 	return cmd
 }
 
-// querySource reads the query from --file, the argument, or standard input.
-func querySource(file string, args []string, stdin io.Reader) (string, error) {
+// requestSource reads a query or update (what names it in errors) from
+// --file, the argument, or standard input.
+func requestSource(what, file string, args []string, stdin io.Reader) (string, error) {
 	switch {
 	case file != "" && len(args) > 0:
-		return "", errors.New("give the query either as an argument or with --file, not both")
+		return "", fmt.Errorf("give the %s either as an argument or with --file, not both", what)
 	case file == "-":
 		b, err := io.ReadAll(stdin)
 		return string(b), err
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", fmt.Errorf("read query: %w", err)
+			return "", fmt.Errorf("read %s: %w", what, err)
 		}
 		return string(b), nil
 	case len(args) == 1:
 		return args[0], nil
 	}
-	return "", errors.New("no query: give it as an argument or with --file")
+	return "", fmt.Errorf("no %s: give it as an argument or with --file", what)
 }
 
 // queryError keeps syntax errors in the line:col: message form.

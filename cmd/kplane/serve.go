@@ -14,6 +14,7 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
+	"github.com/kplane/kplane/ingest/importer"
 	"github.com/kplane/kplane/query/graphql"
 	"github.com/kplane/kplane/query/search"
 	"github.com/kplane/kplane/query/server"
@@ -106,7 +107,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 			sn.Release()
 			if empty {
 				fmt.Fprintf(a.stdout, "loading the demo enterprise from %s ...\n", o.demoDir)
-				if _, err := loadDemo(ctx, s, o.demoDir); err != nil {
+				if _, err := importer.LoadDemo(ctx, s, o.demoDir); err != nil {
 					return err
 				}
 			} else {

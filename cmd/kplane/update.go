@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,7 +33,7 @@ cannot be written.
 for a valid request. A syntax error exits non-zero with line:col: message.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src, err := updateSource(file, args, a.stdin)
+			src, err := requestSource("update", file, args, a.stdin)
 			if err != nil {
 				return err
 			}
@@ -72,25 +70,4 @@ for a valid request. A syntax error exits non-zero with line:col: message.`,
 	f.StringVar(&file, "file", "", "read the request from this file (- for standard input)")
 	f.BoolVar(&parseOnly, "parse-only", false, "check the syntax only; change nothing")
 	return cmd
-}
-
-// updateSource reads the request from --file, the argument, or standard
-// input.
-func updateSource(file string, args []string, stdin io.Reader) (string, error) {
-	switch {
-	case file != "" && len(args) > 0:
-		return "", errors.New("give the update either as an argument or with --file, not both")
-	case file == "-":
-		b, err := io.ReadAll(stdin)
-		return string(b), err
-	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("read update: %w", err)
-		}
-		return string(b), nil
-	case len(args) == 1:
-		return args[0], nil
-	}
-	return "", errors.New("no update: give it as an argument or with --file")
 }

@@ -1,6 +1,7 @@
 package odcs
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -229,7 +230,7 @@ type SupportChannel struct {
 // unmarshalNumbers decodes JSON keeping numbers as json.Number, so integers
 // and decimals stay distinguishable when they become literals.
 func unmarshalNumbers(data []byte, v any) error {
-	dec := json.NewDecoder(bytesReader(data))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("decoding contract: %w", err)

@@ -24,7 +24,6 @@
 package odcs
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -127,8 +126,6 @@ func decodeContract(v any) (*Contract, error) {
 	return &c, nil
 }
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
-
 func init() {
 	ingest.Register(ingest.Format{
 		Name:       "odcs",
@@ -138,22 +135,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &sliceDecoder{quads: doc.Quads}, nil
+			return ingest.QuadsDecoder(doc.Quads), nil
 		},
 	})
 }
-
-// sliceDecoder hands out quads decoded in advance; a contract is small, and
-// it must be validated as a whole before any quad is trusted.
-type sliceDecoder struct{ quads []rdf.Quad }
-
-func (d *sliceDecoder) Decode() (rdf.Quad, error) {
-	if len(d.quads) == 0 {
-		return rdf.Quad{}, io.EOF
-	}
-	q := d.quads[0]
-	d.quads = d.quads[1:]
-	return q, nil
-}
-
-func (d *sliceDecoder) Close() error { return nil }

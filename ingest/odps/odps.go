@@ -233,22 +233,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &sliceDecoder{quads: doc.Quads}, nil
+			return ingest.QuadsDecoder(doc.Quads), nil
 		},
 	})
 }
-
-// sliceDecoder hands out quads decoded in advance: a descriptor is small
-// and must be validated as a whole before any quad is trusted.
-type sliceDecoder struct{ quads []rdf.Quad }
-
-func (d *sliceDecoder) Decode() (rdf.Quad, error) {
-	if len(d.quads) == 0 {
-		return rdf.Quad{}, io.EOF
-	}
-	q := d.quads[0]
-	d.quads = d.quads[1:]
-	return q, nil
-}
-
-func (d *sliceDecoder) Close() error { return nil }

@@ -3,8 +3,7 @@ package graphql
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"io/fs"
+	"github.com/kplane/kplane/ingest/importer"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,8 +14,6 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/kplane/kplane/graph"
-	"github.com/kplane/kplane/graph/rdf"
-	"github.com/kplane/kplane/ingest"
 
 	_ "github.com/kplane/kplane/ingest/odcs"
 	_ "github.com/kplane/kplane/ingest/turtle"
@@ -33,6 +30,18 @@ var demoStore struct {
 	err    error
 }
 
+// openDemo loads the demo enterprise as kplane demo does.
+func openDemo() (*graph.Store, error) {
+	store, err := graph.Open("", &graph.Options{InMemory: true, NoSync: true})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := importer.LoadDemo(context.Background(), store, filepath.Join("..", "..", "testdata", "demo")); err != nil {
+		return nil, err
+	}
+	return store, nil
+}
+
 func demoServer(t testing.TB) *Server {
 	t.Helper()
 	demoStore.once.Do(func() {
@@ -45,77 +54,6 @@ func demoServer(t testing.TB) *Server {
 		t.Fatal(demoStore.err)
 	}
 	return demoStore.server
-}
-
-func openDemo() (*graph.Store, error) {
-	store, err := graph.Open("", &graph.Options{InMemory: true, NoSync: true})
-	if err != nil {
-		return nil, err
-	}
-	loader, err := store.NewLoader(context.Background(), graph.LoadOptions{Source: "testdata/demo", Format: "mixed"})
-	if err != nil {
-		return nil, err
-	}
-	root := filepath.Join("..", "..", "testdata", "demo")
-	files := []string{filepath.Join("..", "..", "ontology", "kplane.ttl")}
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, path := range files {
-		f, ok := ingest.FormatForPath(path)
-		if strings.HasSuffix(path, ".odcs.yaml") {
-			f, ok = ingest.LookupFormat("odcs")
-		}
-		if !ok {
-			continue // the CSV glossary, the README
-		}
-		name := rdf.IRI("https://kplane.dev/ns")
-		if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
-			name = rdf.IRI(demo + "graph/" + filepath.ToSlash(rel))
-		}
-		if err := loadFile(loader, f, path, name); err != nil {
-			loader.Abort()
-			return nil, err
-		}
-	}
-	if _, err := loader.Commit(); err != nil {
-		return nil, err
-	}
-	return store, nil
-}
-
-func loadFile(loader *graph.Loader, f ingest.Format, path string, name rdf.Term) error {
-	r, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	abs, _ := filepath.Abs(path)
-	dec, err := f.NewDecoder(r, ingest.Options{File: path, Base: "file://" + filepath.ToSlash(abs)})
-	if err != nil {
-		return err
-	}
-	defer dec.Close()
-	loader.NewDocument()
-	for {
-		q, err := dec.Decode()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		q.G = name
-		if err := loader.Add(q); err != nil {
-			return err
-		}
-	}
 }
 
 func TestMain(m *testing.M) {
