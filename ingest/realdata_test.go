@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"github.com/kplane/kplane/ingest/w3ctest"
 
 	"bytes"
 	"fmt"
@@ -23,27 +24,8 @@ import (
 	_ "github.com/kplane/kplane/ingest/turtle"
 )
 
-// realdataDir returns the shared real-world data: $KPLANE_REALDATA, else
-// shared/realdata in the working directory or one of its ancestors.
-func realdataDir(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("KPLANE_REALDATA"); dir != "" {
-		return dir
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		cand := filepath.Join(dir, "shared", "realdata")
-		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
-			return cand
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("real data not available: set $KPLANE_REALDATA or put it in ../shared/realdata")
-		}
-	}
-}
+// realdataDir returns the shared real-world data, or skips.
+func realdataDir(t *testing.T) string { return w3ctest.Realdata(t) }
 
 // rdfExtensions are the file endings of RDF documents in the real data;
 // a file with one of them must parse once a format claims the ending.

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
+	"github.com/kplane/kplane/ingest/w3ctest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -259,28 +260,8 @@ func TestImportRealData(t *testing.T) {
 	}
 }
 
-// realdata finds the shared real data above the package directory.
-func realdata(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("KPLANE_REALDATA"); dir != "" {
-		return dir
-	}
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "realdata")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/realdata not found above the package directory: set $KPLANE_REALDATA")
-		}
-		dir = parent
-	}
-}
+// realdata finds the shared real data, or skips.
+func realdata(t testing.TB) string { return w3ctest.Realdata(t) }
 
 // TestBrokenContractChangesNothing imports the demo, then a batch of valid
 // documents with one broken contract among them: the import fails naming

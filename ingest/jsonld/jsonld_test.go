@@ -2,6 +2,7 @@ package jsonld_test
 
 import (
 	"errors"
+	"github.com/kplane/kplane/ingest/w3ctest"
 	"io"
 	"os"
 	"path/filepath"
@@ -173,25 +174,7 @@ func TestRemoteContexts(t *testing.T) {
 }
 
 // realdata returns the shared real-data directory, or skips.
-func realdata(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("KPLANE_REALDATA"); dir != "" {
-		return dir
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		cand := filepath.Join(dir, "shared", "realdata")
-		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
-			return cand
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("real data not available: set $KPLANE_REALDATA or put it in ../shared/realdata")
-		}
-	}
-}
+func realdata(t *testing.T) string { return w3ctest.Realdata(t) }
 
 // The DPROD examples: dprod-example.json is malformed as published; the
 // examples that use DPROD's published context need it supplied, which the

@@ -8,6 +8,7 @@ package schematest
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/kplane/kplane/ingest/w3ctest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,26 +21,8 @@ import (
 	"github.com/kplane/kplane/ingest/odcs/rules"
 )
 
-// Realdata returns the shared real-world material folder, found by walking
-// up from the package directory to the directory that contains shared/.
-func Realdata(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "realdata")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/realdata not found above the package directory; skipping real-data tests")
-		}
-		dir = parent
-	}
-}
+// Realdata returns the shared real-world material folder, or skips.
+func Realdata(t testing.TB) string { return w3ctest.Realdata(t) }
 
 // compileSchema compiles a JSON Schema file.
 func compileSchema(t testing.TB, path string) *jsonschema.Schema {

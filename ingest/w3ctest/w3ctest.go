@@ -45,26 +45,30 @@ const PublishedRoot = "https://w3c.github.io/rdf-tests/"
 // directory of the test suites.
 const EnvVar = "KPLANE_W3C_TESTS"
 
-// suiteDir is where the suites live relative to an ancestor directory of
-// the working directory.
-var suiteDir = filepath.Join("shared", "w3c-rdf-tests")
-
 // Root returns the directory holding the W3C test suites: $KPLANE_W3C_TESTS
 // if set, else the first shared/w3c-rdf-tests found in the working
 // directory or one of its ancestors.
-func Root() (string, error) {
-	if dir := os.Getenv(EnvVar); dir != "" {
+func Root() (string, error) { return SharedDir("w3c-rdf-tests", EnvVar) }
+
+// SharedDir finds a folder of the shared material kept beside the
+// repository (../shared/<name>: the W3C suites, real data, benchmark
+// data): the directory named by the environment variable env if it is set,
+// else the first shared/<name> in the working directory or one of its
+// ancestors.
+func SharedDir(name, env string) (string, error) {
+	if dir := os.Getenv(env); dir != "" {
 		if !isDir(dir) {
-			return "", fmt.Errorf("w3ctest: $%s is %s, which is not a directory", EnvVar, dir)
+			return "", fmt.Errorf("$%s is %s, which is not a directory", env, dir)
 		}
 		return filepath.Abs(dir)
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("w3ctest: %w", err)
+		return "", err
 	}
+	rel := filepath.Join("shared", name)
 	for dir := filepath.Clean(wd); ; {
-		if cand := filepath.Join(dir, suiteDir); isDir(cand) {
+		if cand := filepath.Join(dir, rel); isDir(cand) {
 			return cand, nil
 		}
 		parent := filepath.Dir(dir)
@@ -73,7 +77,18 @@ func Root() (string, error) {
 		}
 		dir = parent
 	}
-	return "", fmt.Errorf("w3ctest: no %s in %s or its ancestors, and $%s is not set", suiteDir, wd, EnvVar)
+	return "", fmt.Errorf("no %s in %s or its ancestors, and $%s is not set", rel, wd, env)
+}
+
+// Realdata returns the shared real-world material ($KPLANE_REALDATA, else
+// ../shared/realdata), or skips the test when it is absent.
+func Realdata(t testing.TB) string {
+	t.Helper()
+	dir, err := SharedDir("realdata", "KPLANE_REALDATA")
+	if err != nil {
+		t.Skipf("real data not available (set $KPLANE_REALDATA or put it in ../shared/realdata): %v", err)
+	}
+	return dir
 }
 
 func isDir(path string) bool {
