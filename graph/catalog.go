@@ -34,12 +34,19 @@ const (
 
 // instanceRecord is the stored record of one instance.
 type instanceRecord struct {
-	Graph  ID            `json:"graph"`
-	Named  bool          `json:"named"` // in the graph-last indexes too
+	Graph ID   `json:"graph"`
+	Named bool `json:"named"` // a named graph's: seen by patterns over all named graphs
+	// Packed instances are written by loads: their graph-first indexes are
+	// packed in blocks (blocks.go), and they are not in the graph-last
+	// indexes.
+	Packed bool          `json:"packed,omitempty"`
 	State  instanceState `json:"state"`
 	Quads  int64         `json:"quads"`
 	Digest digest        `json:"digest"`
 }
+
+// indexes returns the indexes that hold the instance's quads.
+func (r *instanceRecord) indexes() []byte { return indexesFor(r.Named && !r.Packed) }
 
 // graphRecord is the stored record of one graph.
 type graphRecord struct {

@@ -97,7 +97,7 @@ func (s *Store) CollectGarbage(ctx context.Context) error {
 const gcBatch = 20000
 
 func (s *Store) collectInstance(ctx context.Context, inst ID) error {
-	named := s.current().cat.instances[inst].Named
+	ir := s.current().cat.instances[inst]
 	prefix := make([]byte, 17)
 	prefix[0] = idxGSPO
 	copy(prefix[1:], inst[:])
@@ -105,7 +105,13 @@ func (s *Store) collectInstance(ctx context.Context, inst ID) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		done, err := s.collectStep(inst, named, prefix)
+		var done bool
+		var err error
+		if ir.Packed {
+			done, err = s.collectPackedStep(inst)
+		} else {
+			done, err = s.collectStep(inst, ir.Named, prefix)
+		}
 		if err != nil {
 			return fmt.Errorf("collect instance %s: %w", inst, err)
 		}
@@ -185,4 +191,39 @@ func (s *Store) collectStep(inst ID, named bool, prefix []byte) (done bool, err 
 		}
 	}
 	return false, nil
+}
+
+// collectPackedStep deletes up to gcBatch blocks of a packed instance;
+// done reports that none are left. Blocks hold no other instance's
+// entries, so they go as they are, the GSPO index last like in collectStep.
+func (s *Store) collectPackedStep(inst ID) (done bool, err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	for _, idx := range []byte{idxGPOS, idxGOSP, idxGSPO} {
+		prefix := append([]byte{idx}, inst[:]...)
+		var keys [][]byte
+		err = s.db.View(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+			defer it.Close()
+			for it.Seek(prefix); it.ValidForPrefix(prefix) && len(keys) < gcBatch; it.Next() {
+				keys = append(keys, it.Item().KeyCopy(nil))
+			}
+			return nil
+		})
+		if err != nil {
+			return false, err
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		wb := s.db.NewWriteBatch()
+		for _, k := range keys {
+			if err := wb.Delete(k); err != nil {
+				wb.Cancel()
+				return false, err
+			}
+		}
+		return false, wb.Flush()
+	}
+	return true, nil
 }

@@ -1,12 +1,14 @@
 package graph
 
-// Key layout. Every quad is stored as index keys only (empty values), one
-// per index permutation, so that any quad pattern is one ordered prefix
-// scan. The graph position of a key holds the *instance* the quad belongs to
-// (see catalog.go), not the graph's IRI: that indirection is what lets a load
-// of any size replace a graph atomically.
+// Key layout. Every quad is stored as index entries, one per index
+// permutation, so that any quad pattern is one ordered prefix scan. The
+// graph position of an entry holds the *instance* the quad belongs to (see
+// catalog.go), not the graph's IRI: that indirection is what lets a load of
+// any size replace a graph atomically. Instances written by transactions
+// have one key per entry (empty value); instances written by loads are
+// packed, many entries to a key (blocks.go).
 //
-//	index key   [index byte][4 × 16-byte ids in the index's order]
+//	index key   [index byte][4 × 16-byte ids in the index's order] → packed entries
 //	dictionary  [prefixDict][id]                → term bytes (hashed terms only)
 //	instance    [prefixInstance][instance id]   → instance record (JSON)
 //	graph       [prefixGraph][graph term id]    → graph record (JSON)
@@ -14,8 +16,9 @@ package graph
 //	store meta  [prefixMeta]name                → value
 //
 // The default graph's instances are in the three graph-first indexes only;
-// named graphs' instances are in all six, the graph-last ones serving
-// patterns over all named graphs (GRAPH ?g).
+// named graphs' unpacked instances are in all six, the graph-last ones
+// serving patterns over all named graphs (GRAPH ?g), which read packed
+// instances through their graph-first indexes.
 const (
 	idxGSPO byte = 1
 	idxGPOS byte = 2

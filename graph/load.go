@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -55,6 +56,8 @@ type Loader struct {
 	dictRun []*dictRun
 	chunked int // quads in the current chunk
 	spill   *spiller
+	sorting chan error // the background sort (sortChunk), if one runs
+	sortTmp [3][]rec   // the background sort's scratch space, per order
 	total   int64
 	err     error
 	done    bool
@@ -67,12 +70,15 @@ type target struct {
 	inst  ID
 	named bool
 	chunk [][3]ID
+	spare [][3]ID  // a chunk the background sort is done with, for reuse
 	runs  [3][]run // sorted runs per order (SPO, POS, OSP)
 	quads int64    // after the load: distinct quads in the instance
 	dig   digest
 	preds map[ID]PredicateStats
 
-	prevPO   [2]ID // for counting distinct objects in POS order
+	objects map[ID]int64 // distinct objects per predicate, from the POS stream
+
+	prevPO   [32]byte // for counting distinct objects in POS order
 	poPrimed bool
 }
 
@@ -189,7 +195,7 @@ func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
 	t := &target{g: g, name: name, inst: newInstanceID(), named: inUnionIndexes(g)}
 	// The pending record makes a crash recoverable: Open collects the
 	// instances of loads that never committed.
-	rec := &instanceRecord{Graph: g, Named: t.named, State: instancePending}
+	rec := &instanceRecord{Graph: g, Named: t.named, Packed: true, State: instancePending}
 	l.s.writeMu.Lock()
 	err := l.s.db.Update(func(txn *badger.Txn) error {
 		return txn.Set(instanceKey(t.inst), marshalRecord(rec))
@@ -212,36 +218,90 @@ func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
 	return t, nil
 }
 
-// sortChunk turns the buffered quads into sorted runs.
+// sortChunk hands the buffered quads to a background sort that turns them
+// into sorted runs, so that parsing the next chunk overlaps with sorting
+// this one. Only one sort runs at a time: it waits for the previous one.
 func (l *Loader) sortChunk() error {
+	if err := l.waitSort(); err != nil {
+		return err
+	}
+	var jobs []sortJob
 	for _, t := range l.order {
 		if len(t.chunk) == 0 {
 			continue
 		}
+		jobs = append(jobs, sortJob{t, t.chunk})
+		if t.spare == nil {
+			// The load filled a chunk: the next one is as large, so
+			// growing it step by step would only copy.
+			t.spare = make([][3]ID, 0, len(t.chunk))
+		}
+		t.chunk, t.spare = t.spare[:0], nil
+	}
+	dict := l.dict
+	l.dict = map[ID][]byte{}
+	l.chunked = 0
+	done := make(chan error, 1)
+	l.sorting = done
+	go func() { done <- l.sortJobs(jobs, dict) }()
+	return nil
+}
+
+// sortJob is one target's chunk of quads to sort.
+type sortJob struct {
+	t     *target
+	chunk [][3]ID
+}
+
+// waitSort waits for the background sort, if one is under way.
+func (l *Loader) waitSort() error {
+	if l.sorting == nil {
+		return nil
+	}
+	err := <-l.sorting
+	l.sorting = nil
+	return err
+}
+
+// sortJobs sorts chunks in the three orders (concurrently) and adds the
+// runs to their targets; it also turns the chunk's dictionary entries
+// into a run. It runs in the background: it alone touches the targets'
+// runs, their spare chunks and the spiller until waitSort returns.
+func (l *Loader) sortJobs(jobs []sortJob, dict map[ID][]byte) error {
+	for _, j := range jobs {
+		var sorted [3][]rec
+		var wg sync.WaitGroup
 		for oi, ord := range [3]order{orderSPO, orderPOS, orderOSP} {
-			recs := make([]rec, len(t.chunk))
-			for i := range t.chunk {
-				recs[i] = makeRec(&t.chunk[i], ord)
+			if cap(l.sortTmp[oi]) < len(j.chunk) {
+				l.sortTmp[oi] = make([]rec, len(j.chunk))
 			}
-			slices.SortFunc(recs, compareRec)
-			recs = slices.CompactFunc(recs, func(a, b rec) bool { return a == b })
+			tmp := l.sortTmp[oi][:len(j.chunk)]
+			wg.Go(func() {
+				recs := make([]rec, len(j.chunk))
+				for i := range j.chunk {
+					recs[i] = makeRec(&j.chunk[i], ord)
+				}
+				sortRecs(recs, tmp)
+				sorted[oi] = slices.Compact(recs)
+			})
+		}
+		wg.Wait()
+		for oi, recs := range sorted {
 			r, err := l.spill.quadRun(recs)
 			if err != nil {
 				return err
 			}
-			t.runs[oi] = append(t.runs[oi], r)
+			j.t.runs[oi] = append(j.t.runs[oi], r)
 		}
-		t.chunk = t.chunk[:0]
+		j.t.spare = j.chunk
 	}
-	if len(l.dict) > 0 {
-		r, err := l.spill.dictRun(l.dict)
+	if len(dict) > 0 {
+		r, err := l.spill.dictRun(dict)
 		if err != nil {
 			return err
 		}
 		l.dictRun = append(l.dictRun, r)
-		l.dict = map[ID][]byte{}
 	}
-	l.chunked = 0
 	return nil
 }
 
@@ -251,6 +311,7 @@ func (l *Loader) Abort() {
 		return
 	}
 	l.done = true
+	l.waitSort()
 	l.spill.cleanup()
 	l.retireAll()
 }
@@ -266,7 +327,7 @@ func (l *Loader) retireAll() {
 	cat := st.cat.clone()
 	err := l.s.db.Update(func(txn *badger.Txn) error {
 		for _, t := range l.order {
-			r := &instanceRecord{Graph: t.g, Named: t.named, State: instanceGarbage}
+			r := &instanceRecord{Graph: t.g, Named: t.named, Packed: true, State: instanceGarbage}
 			cat.instances[t.inst] = r
 			if err := txn.Set(instanceKey(t.inst), marshalRecord(r)); err != nil {
 				return err
@@ -303,6 +364,7 @@ func (l *Loader) Commit() (LoadResult, error) {
 	}
 	res, err := l.commit()
 	l.done = true
+	l.waitSort() // after an error in commit, a sort may still run
 	l.spill.cleanup()
 	if err != nil {
 		l.retireAll()
@@ -319,6 +381,10 @@ func (l *Loader) commit() (LoadResult, error) {
 	if err := l.sortChunk(); err != nil {
 		return LoadResult{}, err
 	}
+	if err := l.waitSort(); err != nil {
+		return LoadResult{}, err
+	}
+	l.sortTmp = [3][]rec{} // free for the write
 	if err := l.ctx.Err(); err != nil {
 		return LoadResult{}, err
 	}
@@ -362,64 +428,64 @@ func (l *Loader) write() error {
 }
 
 func (l *Loader) writeAll(out sink) error {
-	// Dictionary first: a reader that sees a quad must be able to decode it.
-	if err := mergeDict(l.dictRun, func(id ID, entry []byte) error {
-		return out.add(prefixDict, dictKey(id), entry)
-	}); err != nil {
+	for _, t := range l.order {
+		t.resetStats()
+	}
+	// The dictionary and each graph-first index (packed in blocks) are
+	// written concurrently, each through its own lane. Loaded instances
+	// are not in the graph-last indexes (see blocks.go).
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	wg.Go(func() {
+		lane := out.lane()
+		err := mergeDict(l.dictRun, func(id ID, entry []byte) error {
+			return lane.add(prefixDict, dictKey(id), entry)
+		})
+		errs[3] = errors.Join(err, lane.flush())
+	})
+	for oi := range 3 {
+		wg.Go(func() {
+			lane := out.lane()
+			errs[oi] = errors.Join(l.writeIndex(oi, lane), lane.flush())
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	var key [keyLen]byte
-	for oi := range 3 {
-		first := idxGSPO + byte(oi) // GSPO, GPOS, GOSP
-		for _, t := range l.order {
-			var st statCollector
-			if oi == 0 {
-				st.begin(t)
+	for _, t := range l.order {
+		t.mergeObjects()
+	}
+	return nil
+}
+
+// writeIndex writes one graph-first index (0: GSPO, 1: GPOS, 2: GOSP) of
+// every target instance, collecting statistics on the way.
+func (l *Loader) writeIndex(oi int, lane sinkLane) error {
+	idx := idxGSPO + byte(oi)
+	for _, t := range l.order {
+		var st statCollector
+		st.t = t
+		w := newBlockWriter(lane, idx, t.inst)
+		err := mergeRuns(l.ctx, t.runs[oi], func(r *rec) error {
+			switch oi {
+			case 0:
+				spo := r.spo(orderSPO)
+				st.addSPO(&spo)
+			case 1:
+				t.countObject(r)
 			}
-			err := mergeRuns(l.ctx, t.runs[oi], nil, func(r *rec, _ ID) error {
-				spo := r.spo(orderOf(oi))
-				putKey(key[:], first, t.inst, &spo)
-				if oi == 0 {
-					st.addSPO(&spo)
-				} else if oi == 1 {
-					t.countObject(&spo)
-				}
-				return out.add(first, key[:], nil)
-			})
-			if err != nil {
-				return err
-			}
-		}
-		// The graph-last twin: one stream over all named targets, merged
-		// by triple then instance.
-		var runs []run
-		var insts []ID
-		for _, t := range l.order {
-			if !t.named {
-				continue
-			}
-			for _, r := range t.runs[oi] {
-				runs = append(runs, r)
-				insts = append(insts, t.inst)
-			}
-		}
-		if len(runs) == 0 {
-			continue
-		}
-		last := idxSPOG + byte(oi)
-		err := mergeRuns(l.ctx, runs, insts, func(r *rec, inst ID) error {
-			spo := r.spo(orderOf(oi))
-			putKey(key[:], last, inst, &spo)
-			return out.add(last, key[:], nil)
+			return w.add(r)
 		})
 		if err != nil {
+			return err
+		}
+		if err := w.flush(); err != nil {
 			return err
 		}
 	}
 	return nil
 }
-
-func orderOf(i int) order { return [3]order{orderSPO, orderPOS, orderOSP}[i] }
 
 // statCollector computes an instance's statistics from its SPO-sorted
 // stream: quads, digest, and per predicate the quads and distinct subjects
@@ -431,13 +497,27 @@ type statCollector struct {
 	primed bool
 }
 
-func (c *statCollector) begin(t *target) {
-	c.t = t
+// resetStats clears the statistics before they are collected again. The
+// SPO stream (statCollector) and the POS stream (countObject) fill
+// separate fields, so that they can be read concurrently; mergeObjects
+// joins them.
+func (t *target) resetStats() {
 	t.quads = 0
 	t.dig = digest{}
 	t.preds = map[ID]PredicateStats{}
-	t.prevPO = [2]ID{}
+	t.objects = map[ID]int64{}
+	t.prevPO = [32]byte{}
 	t.poPrimed = false
+}
+
+// mergeObjects moves the distinct object counts into the statistics.
+func (t *target) mergeObjects() {
+	for p, n := range t.objects {
+		ps := t.preds[p]
+		ps.DistinctObjects = n
+		t.preds[p] = ps
+	}
+	t.objects = nil
 }
 
 func (c *statCollector) addSPO(spo *[3]ID) {
@@ -453,13 +533,12 @@ func (c *statCollector) addSPO(spo *[3]ID) {
 	c.prevS, c.prevP, c.primed = spo[0], spo[1], true
 }
 
-// Distinct objects per predicate: in POS order, each change of (P, O).
-func (t *target) countObject(spo *[3]ID) {
-	po := [2]ID{spo[1], spo[2]}
+// countObject counts distinct objects per predicate from the POS-sorted
+// entries: each change of (P, O) is one.
+func (t *target) countObject(pos *rec) {
+	po := [32]byte(pos[:32])
 	if !t.poPrimed || po != t.prevPO {
-		ps := t.preds[spo[1]]
-		ps.DistinctObjects++
-		t.preds[spo[1]] = ps
+		t.objects[ID(pos[:16])]++
 	}
 	t.prevPO, t.poPrimed = po, true
 }
@@ -497,7 +576,7 @@ func (l *Loader) link() (LoadResult, error) {
 			}
 		}
 		for _, t := range l.order {
-			tx.cat.instances[t.inst] = &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
+			tx.cat.instances[t.inst] = &instanceRecord{Graph: t.g, Named: t.named, Packed: true, State: instanceLive, Quads: t.quads, Digest: t.dig}
 			tx.dirty[t.inst] = true
 			tx.preds[t.inst] = t.preds
 			tx.copied[t.inst] = true
@@ -537,47 +616,49 @@ func (l *Loader) link() (LoadResult, error) {
 // existing instances already hold, and recomputes t's statistics if any
 // were removed. The caller holds the write lock.
 func (l *Loader) removeExisting(t *target, existing []ID) error {
+	cat := l.s.current().cat
 	var dups [][3]ID
 	err := l.s.db.View(func(txn *badger.Txn) error {
 		prefix := append([]byte{idxGSPO}, t.inst[:]...)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-		defer it.Close()
+		c := newBlockCursor(txn, prefix, t.inst, t.g, true)
+		defer c.close()
+		look := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})
+		defer look.Close()
 		var key [keyLen]byte
 		n := 0
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		for ; c.valid; c.next() {
 			if n++; n&4095 == 0 {
 				if err := l.ctx.Err(); err != nil {
 					return err
 				}
 			}
-			_, spo := parseKey(it.Item().Key())
+			spo := c.cur.spo(orderSPO)
 			for _, inst := range existing {
 				putKey(key[:], idxGSPO, inst, &spo)
-				_, err := txn.Get(key[:])
-				if err == nil {
+				found, err := instanceHolds(txn, look, cat.instances[inst].Packed, key[:])
+				if err != nil {
+					return err
+				}
+				if found {
 					dups = append(dups, spo)
 					break
 				}
-				if !errors.Is(err, badger.ErrKeyNotFound) {
-					return err
-				}
 			}
 		}
-		return nil
+		return c.err
 	})
 	if err != nil || len(dups) == 0 {
 		return err
 	}
 	wb := l.s.db.NewWriteBatch()
-	var key [keyLen]byte
-	for i := range dups {
-		for _, idx := range indexesFor(t.named) {
-			putKey(key[:], idx, t.inst, &dups[i])
-			if err := wb.Delete(append([]byte(nil), key[:]...)); err != nil {
-				wb.Cancel()
-				return err
-			}
-		}
+	err = l.s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})
+		defer it.Close()
+		return dropQuads(it, t.inst, indexesFor(false), dups, wb.Set, wb.Delete)
+	})
+	if err != nil {
+		wb.Cancel()
+		return err
 	}
 	if err := wb.Flush(); err != nil {
 		return err
@@ -585,24 +666,60 @@ func (l *Loader) removeExisting(t *target, existing []ID) error {
 	return l.recount(t)
 }
 
+// instanceHolds reports whether an instance holds the quad of key, a
+// graph-first index key: a packed instance through the iterator look, an
+// unpacked one by a point read.
+func instanceHolds(txn *badger.Txn, look *badger.Iterator, packed bool, key []byte) (bool, error) {
+	if packed {
+		return blockHolds(look, key)
+	}
+	_, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// dropQuads removes quads from the packed graph-first indexes idxs of an
+// instance, reading through it and writing through put and del.
+func dropQuads(it *badger.Iterator, inst ID, idxs []byte, quads [][3]ID, put func(k, v []byte) error, del func(k []byte) error) error {
+	entries := make([]rec, len(quads))
+	for _, idx := range idxs {
+		ord, _ := indexOrder(idx)
+		for i := range quads {
+			entries[i] = makeRec(&quads[i], ord)
+		}
+		slices.SortFunc(entries, compareRec)
+		base := append([]byte{idx}, inst[:]...)
+		if err := dropEntries(it, base, entries, put, del); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // recount recomputes an instance's statistics by scanning it.
 func (l *Loader) recount(t *target) error {
 	return l.s.db.View(func(txn *badger.Txn) error {
-		var c statCollector
-		c.begin(t)
+		t.resetStats()
+		st := statCollector{t: t}
 		for oi, idx := range []byte{idxGSPO, idxGPOS} {
 			prefix := append([]byte{idx}, t.inst[:]...)
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-			for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-				_, spo := parseKey(it.Item().Key())
+			c := newBlockCursor(txn, prefix, t.inst, t.g, true)
+			for ; c.valid; c.next() {
 				if oi == 0 {
-					c.addSPO(&spo)
+					spo := c.cur.spo(orderSPO)
+					st.addSPO(&spo)
 				} else {
-					t.countObject(&spo)
+					t.countObject(&c.cur)
 				}
 			}
-			it.Close()
+			c.close()
+			if c.err != nil {
+				return c.err
+			}
 		}
+		t.mergeObjects()
 		return nil
 	})
 }

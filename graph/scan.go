@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"errors"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -71,62 +70,57 @@ type Iterator struct {
 	steps   int
 }
 
-// source is one ordered stream: the merge of a graph's instances, or the
-// graph-last index over all named graphs.
+// source is one ordered stream: the merge of a graph's instances, or of
+// all named graphs' instances (the graph-last index holding the unpacked
+// ones).
 type source struct {
 	// point is set for a fully bound pattern in one graph: the quad, if
 	// some instance holds it (a point lookup, much cheaper than a scan).
-	point  *EncodedQuad
-	cat    *catalog
-	heads  []*instanceCursor // graph-first: one cursor per instance
-	named  *badger.Iterator  // graph-last: one cursor over all instances
-	prefix []byte
-	graph  ID
+	point   *EncodedQuad
+	cat     *catalog
+	ord     order
+	cursors []*blockCursor   // graph-first: one cursor per instance
+	named   *badger.Iterator // graph-last: the unpacked named instances
+	prefix  []byte
+	err     error
 }
-
-type instanceCursor struct {
-	it     *badger.Iterator
-	prefix []byte
-}
-
-func (c *instanceCursor) valid() bool { return c.it.ValidForPrefix(c.prefix) }
-
-// suffix is the part of the key after the instance id: the order all of one
-// graph's instances share.
-func (c *instanceCursor) suffix() []byte { return c.it.Item().Key()[17:] }
 
 // Scan returns an iterator over the quads matching pat.
 func (sn *Snapshot) Scan(ctx context.Context, pat Pattern) *Iterator {
 	it := &Iterator{ctx: ctx}
 	cat := sn.state.cat
+	idx, _ := chooseIndex(pat.S, pat.P, pat.O, ID{}, true)
+	ord, _ := indexOrder(idx)
+	// addInstances adds cursors on the graph-first index of each instance
+	// in insts to src.
+	addInstances := func(src *source, g ID, insts []ID) {
+		for _, inst := range insts {
+			// An instance without the predicate cannot match: with many
+			// graphs, most are skipped without a seek.
+			if !pat.P.IsZero() && sn.state.preds[inst][pat.P].Quads == 0 {
+				continue
+			}
+			_, prefix := chooseIndex(pat.S, pat.P, pat.O, inst, true)
+			c := newBlockCursor(sn.txn, prefix, inst, g, cat.instances[inst].Packed)
+			src.cursors = append(src.cursors, c)
+		}
+	}
 	addGraph := func(g ID) {
 		r, ok := cat.graphs[g]
 		if !ok || len(r.Instances) == 0 {
 			return
 		}
 		if !pat.S.IsZero() && !pat.P.IsZero() && !pat.O.IsZero() {
-			spo := [3]ID{pat.S, pat.P, pat.O}
-			var key [keyLen]byte
-			for _, inst := range r.Instances {
-				putKey(key[:], idxGSPO, inst, &spo)
-				if _, err := sn.txn.Get(key[:]); err == nil {
-					it.sources = append(it.sources, &source{point: &EncodedQuad{S: pat.S, P: pat.P, O: pat.O, G: g}})
-					return
-				} else if !errors.Is(err, badger.ErrKeyNotFound) {
-					it.err = err
-					return
-				}
+			found, err := sn.holds(r.Instances, pat.S, pat.P, pat.O)
+			if err != nil {
+				it.err = err
+			} else if found {
+				it.sources = append(it.sources, &source{point: &EncodedQuad{S: pat.S, P: pat.P, O: pat.O, G: g}})
 			}
 			return
 		}
-		src := &source{cat: cat, graph: g}
-		for _, inst := range r.Instances {
-			_, prefix := chooseIndex(pat.S, pat.P, pat.O, inst, true)
-			bit := sn.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-			bit.Seek(prefix)
-			c := &instanceCursor{it: bit, prefix: prefix}
-			src.heads = append(src.heads, c)
-		}
+		src := &source{cat: cat, ord: ord}
+		addInstances(src, g, r.Instances)
 		it.sources = append(it.sources, src)
 	}
 	switch pat.Graph.kind {
@@ -138,12 +132,45 @@ func (sn *Snapshot) Scan(ctx context.Context, pat Pattern) *Iterator {
 		if pat.Graph.kind == selectAll {
 			addGraph(ID{})
 		}
-		_, prefix := chooseIndex(pat.S, pat.P, pat.O, ID{}, false)
-		bit := sn.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-		bit.Seek(prefix)
-		it.sources = append(it.sources, &source{cat: cat, named: bit, prefix: prefix})
+		src := &source{cat: cat, ord: ord}
+		packed, unpacked := sn.state.namedInstances()
+		for _, p := range packed {
+			addInstances(src, p.graph, []ID{p.inst})
+		}
+		if unpacked {
+			_, prefix := chooseIndex(pat.S, pat.P, pat.O, ID{}, false)
+			src.named = sn.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+			src.named.Seek(prefix)
+			src.prefix = prefix
+		}
+		it.sources = append(it.sources, src)
 	}
 	return it
+}
+
+// holds reports whether one of the instances holds the triple.
+func (sn *Snapshot) holds(insts []ID, s, p, o ID) (bool, error) {
+	spo := [3]ID{s, p, o}
+	var key [keyLen]byte
+	for _, inst := range insts {
+		if sn.state.preds[inst][p].Quads == 0 {
+			continue
+		}
+		putKey(key[:], idxGSPO, inst, &spo)
+		packed := sn.state.cat.instances[inst].Packed
+		var look *badger.Iterator
+		if packed {
+			look = sn.txn.NewIterator(badger.IteratorOptions{Prefix: key[:blockPrefixLen], PrefetchValues: false})
+		}
+		found, err := instanceHolds(sn.txn, look, packed, key[:])
+		if look != nil {
+			look.Close()
+		}
+		if err != nil || found {
+			return found, err
+		}
+	}
+	return false, nil
 }
 
 // Next advances to the next matching quad.
@@ -164,6 +191,11 @@ func (it *Iterator) Next() bool {
 		if q, ok := src.next(); ok {
 			it.cur = q
 			return true
+		}
+		if src.err != nil {
+			it.err = src.err
+			it.Close()
+			return false
 		}
 		src.close()
 		it.sources = it.sources[1:]
@@ -186,14 +218,27 @@ func (it *Iterator) Close() {
 }
 
 func (src *source) close() {
-	for _, c := range src.heads {
-		c.it.Close()
+	for _, c := range src.cursors {
+		c.close()
 	}
-	src.heads = nil
+	src.cursors = nil
 	if src.named != nil {
 		src.named.Close()
 		src.named = nil
 	}
+}
+
+// liveNamed positions the graph-last iterator on its next key of a live
+// instance and returns that instance's graph.
+func (src *source) liveNamed() (ID, bool) {
+	for ; src.named.ValidForPrefix(src.prefix); src.named.Next() {
+		key := src.named.Item().Key()
+		if g, live := src.cat.liveGraph(ID(key[49:65])); live {
+			return g, true
+		}
+		// a pending load or a replaced graph
+	}
+	return ID{}, false
 }
 
 func (src *source) next() (EncodedQuad, bool) {
@@ -202,33 +247,50 @@ func (src *source) next() (EncodedQuad, bool) {
 		src.point = nil
 		return q, true
 	}
-	if src.named != nil {
-		for ; src.named.ValidForPrefix(src.prefix); src.named.Next() {
-			inst, spo := parseKey(src.named.Item().Key())
-			g, live := src.cat.liveGraph(inst)
-			if !live {
-				continue // a pending load or a replaced graph
+	// Merge the cursors (and the graph-last index) by entry, then by
+	// instance: the order of the graph-last index. One graph's instances
+	// hold disjoint sets of quads, so within a graph no duplicates arise.
+	var best *blockCursor
+	for _, c := range src.cursors {
+		if !c.valid {
+			if c.err != nil {
+				src.err = c.err
+				return EncodedQuad{}, false
 			}
-			src.named.Next()
-			return EncodedQuad{S: spo[0], P: spo[1], O: spo[2], G: g}, true
-		}
-		return EncodedQuad{}, false
-	}
-	// Merge the graph's instances by the key after the instance id. They
-	// hold disjoint sets of quads, so no duplicates arise.
-	var best *instanceCursor
-	for _, c := range src.heads {
-		if !c.valid() {
 			continue
 		}
-		if best == nil || bytes.Compare(c.suffix(), best.suffix()) < 0 {
+		if best == nil {
 			best = c
+			continue
+		}
+		if d := bytes.Compare(c.cur[:], best.cur[:]); d < 0 || d == 0 && compareID(c.inst, best.inst) < 0 {
+			best = c
+		}
+	}
+	if src.named != nil {
+		if g, ok := src.liveNamed(); ok {
+			key := src.named.Item().Key()
+			if best == nil || namedFirst(key, best) {
+				_, spo := parseKey(key)
+				src.named.Next()
+				return EncodedQuad{S: spo[0], P: spo[1], O: spo[2], G: g}, true
+			}
 		}
 	}
 	if best == nil {
 		return EncodedQuad{}, false
 	}
-	_, spo := parseKey(best.it.Item().Key())
-	best.it.Next()
-	return EncodedQuad{S: spo[0], P: spo[1], O: spo[2], G: src.graph}, true
+	spo := best.cur.spo(src.ord)
+	q := EncodedQuad{S: spo[0], P: spo[1], O: spo[2], G: best.g}
+	best.next()
+	return q, true
+}
+
+// namedFirst reports whether the graph-last key comes before the cursor's
+// entry in the merged order.
+func namedFirst(key []byte, c *blockCursor) bool {
+	if d := bytes.Compare(key[1:49], c.cur[:]); d != 0 {
+		return d < 0
+	}
+	return compareID(ID(key[49:65]), c.inst) < 0
 }

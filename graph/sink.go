@@ -8,12 +8,23 @@ import (
 	"github.com/dgraph-io/ristretto/v2/z"
 )
 
-// A sink receives the keys of a load, each stream (key prefix) in ascending
-// order.
+// A sink receives the keys of a load through lanes, one per goroutine, so
+// that the indexes of a load are written concurrently. Each stream (key
+// prefix) goes through one lane, in ascending order.
 type sink interface {
-	add(stream byte, key, value []byte) error
+	// lane returns a writer for one goroutine.
+	lane() sinkLane
+	// close makes the keys durable once every lane is flushed.
 	close() error
 	abort()
+}
+
+// A sinkLane writes the keys of one or more streams, one stream after
+// another; it is not safe for concurrent use.
+type sinkLane interface {
+	add(stream byte, key, value []byte) error
+	// flush hands the lane's buffered keys to the sink; the lane is done.
+	flush() error
 }
 
 // streamThreshold is the load size from which the stream writer, which
@@ -35,13 +46,21 @@ func useStreamSink(n, stored int64) bool {
 // forceBatchSink makes every load use the batch sink (benchmarks compare).
 var forceBatchSink = false
 
-// batchSink writes through a Badger write batch (many transactions).
+// batchSink writes through a Badger write batch (many transactions),
+// which is safe for concurrent use: it is its own lane.
 type batchSink struct{ wb *badger.WriteBatch }
 
 func newBatchSink(db *badger.DB) *batchSink { return &batchSink{wb: db.NewWriteBatch()} }
 
+func (b *batchSink) lane() sinkLane { return b }
+func (b *batchSink) flush() error   { return nil }
+
 func (b *batchSink) add(_ byte, key, value []byte) error {
-	return b.wb.Set(append([]byte(nil), key...), value)
+	var v []byte
+	if len(value) > 0 {
+		v = append([]byte(nil), value...)
+	}
+	return b.wb.Set(append([]byte(nil), key...), v)
 }
 
 func (b *batchSink) close() error { return b.wb.Flush() }
@@ -53,9 +72,6 @@ func (b *batchSink) abort()       { b.wb.Cancel() }
 type streamSink struct {
 	sw      *badger.StreamWriter
 	version uint64
-	buf     *z.Buffer
-	stream  byte  // the stream being written; 0 before the first key
-	kv      pb.KV // reused: KVToBuffer copies it into the buffer
 }
 
 func newStreamSink(db *badger.DB) (*streamSink, error) {
@@ -74,63 +90,63 @@ func newStreamSink(db *badger.DB) (*streamSink, error) {
 		sw.Cancel()
 		return nil, fmt.Errorf("prepare stream writer: %w", err)
 	}
-	return &streamSink{sw: sw, version: db.MaxVersion() + 1, buf: z.NewBuffer(streamFlushBytes+(1<<20), "kplane.load")}, nil
+	return &streamSink{sw: sw, version: db.MaxVersion() + 1}, nil
 }
 
 const streamFlushBytes = 8 << 20
 
-// add takes the keys of one stream after another (the loader writes each
-// index in one go): when a new stream starts, the previous one is marked
-// done, so that Badger finishes and frees its table builder.
-func (s *streamSink) add(stream byte, key, value []byte) error {
-	if stream != s.stream {
-		if err := s.endStream(); err != nil {
+// streamLane buffers keys for the stream writer, which is safe for
+// concurrent use.
+type streamLane struct {
+	s      *streamSink
+	buf    *z.Buffer
+	stream byte  // the stream being written; 0 before the first key
+	kv     pb.KV // reused: KVToBuffer copies it into the buffer
+}
+
+func (s *streamSink) lane() sinkLane {
+	return &streamLane{s: s, buf: z.NewBuffer(streamFlushBytes+(1<<20), "kplane.load")}
+}
+
+// add takes the keys of one stream after another: when a new stream
+// starts, the previous one is marked done, so that Badger finishes and
+// frees its table builder.
+func (l *streamLane) add(stream byte, key, value []byte) error {
+	if stream != l.stream {
+		if err := l.endStream(); err != nil {
 			return err
 		}
-		s.stream = stream
+		l.stream = stream
 	}
-	s.kv = pb.KV{Key: key, Value: value, Version: s.version, StreamId: uint32(stream)}
-	badger.KVToBuffer(&s.kv, s.buf)
-	if s.buf.LenNoPadding() >= streamFlushBytes {
-		return s.write()
+	l.kv = pb.KV{Key: key, Value: value, Version: l.s.version, StreamId: uint32(stream)}
+	badger.KVToBuffer(&l.kv, l.buf)
+	if l.buf.LenNoPadding() >= streamFlushBytes {
+		return l.write()
 	}
 	return nil
 }
 
-func (s *streamSink) write() error {
-	if err := s.sw.Write(s.buf); err != nil {
+func (l *streamLane) write() error {
+	if err := l.s.sw.Write(l.buf); err != nil {
 		return err
 	}
-	s.buf.Reset()
+	l.buf.Reset()
 	return nil
 }
 
-func (s *streamSink) endStream() error {
-	if s.stream == 0 {
+func (l *streamLane) endStream() error {
+	if l.stream == 0 {
 		return nil
 	}
-	s.kv = pb.KV{StreamId: uint32(s.stream), StreamDone: true}
-	badger.KVToBuffer(&s.kv, s.buf)
-	return s.write()
+	l.kv = pb.KV{StreamId: uint32(l.stream), StreamDone: true}
+	badger.KVToBuffer(&l.kv, l.buf)
+	return l.write()
 }
 
-func (s *streamSink) close() error {
-	defer s.release()
-	if err := s.endStream(); err != nil {
-		s.sw.Cancel()
-		return err
-	}
-	return s.sw.Flush()
+func (l *streamLane) flush() error {
+	defer l.buf.Release()
+	return l.endStream()
 }
 
-func (s *streamSink) abort() {
-	s.sw.Cancel()
-	s.release()
-}
-
-func (s *streamSink) release() {
-	if s.buf != nil {
-		s.buf.Release()
-		s.buf = nil
-	}
-}
+func (s *streamSink) close() error { return s.sw.Flush() }
+func (s *streamSink) abort()       { s.sw.Cancel() }

@@ -1,8 +1,9 @@
 // Package graph is kplane's embedded quad store, on Badger.
 //
 // Terms are dictionary-encoded to fixed-size ids (id.go); each quad is kept
-// under six index permutations (three for the default graph) so that every
-// quad pattern is one ordered prefix scan (keys.go, scan.go); graphs are the
+// under three or six index permutations so that every quad pattern is one
+// ordered prefix scan, with bulk-loaded data packed in blocks of entries
+// (keys.go, blocks.go, scan.go); graphs are the
 // unit of ownership and of atomic replacement (catalog.go, load.go); small
 // changes go through transactions (txn.go). Readers work on snapshots that
 // see one consistent state while writers go on.
@@ -65,10 +66,42 @@ type state struct {
 	preds predicateTable
 	once  sync.Once
 	stats *Stats
+	// packed lists the live packed instances of named graphs, which
+	// patterns over all named graphs read one by one (namedInstances).
+	packedOnce sync.Once
+	packed     []instanceOfGraph
+	unpacked   bool // some live named instance is in the graph-last indexes
 	// version identifies the state among all states of all stores of the
 	// process, so that caches derived from the data can be kept across
 	// snapshots until something changes.
 	version uint64
+}
+
+// instanceOfGraph is an instance and the graph it belongs to.
+type instanceOfGraph struct{ inst, graph ID }
+
+// namedInstances returns the live packed instances of the graphs that
+// AllNamedGraphs covers, whose quads are not in the graph-last indexes,
+// and whether any of those graphs has unpacked instances, which are.
+func (st *state) namedInstances() (packed []instanceOfGraph, unpacked bool) {
+	st.packedOnce.Do(func() {
+		for g, r := range st.cat.graphs {
+			if !inUnionIndexes(g) {
+				continue
+			}
+			for _, inst := range r.Instances {
+				ir := st.cat.instances[inst]
+				switch {
+				case ir.State != instanceLive:
+				case ir.Packed:
+					st.packed = append(st.packed, instanceOfGraph{inst, g})
+				default:
+					st.unpacked = true
+				}
+			}
+		}
+	})
+	return st.packed, st.unpacked
 }
 
 // stateVersions numbers published states.
@@ -80,8 +113,14 @@ func (st *state) summary() *Stats {
 }
 
 // storeFormat is written once into a new store and checked on open, so that
-// a future change of layout is detected instead of misread.
-const storeFormat = "kplane-store-1"
+// a future change of layout is detected instead of misread. Format 2 added
+// packed instances (blocks.go); a format 1 store is a valid format 2 store
+// and is relabelled on open, so that an older kplane refuses it instead of
+// misreading the blocks written from then on.
+const (
+	storeFormat   = "kplane-store-2"
+	storeFormatV1 = "kplane-store-1"
+)
 
 // Open opens the store in dir, creating it if needed. Loads that were cut
 // short (crash, kill) are rolled back: their partial content is collected in
@@ -211,12 +250,17 @@ func (s *Store) checkFormat() error {
 		if err != nil {
 			return err
 		}
-		return item.Value(func(v []byte) error {
-			if string(v) != storeFormat {
-				return fmt.Errorf("store format %q, this kplane reads %q", v, storeFormat)
-			}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		switch string(v) {
+		case storeFormat:
 			return nil
-		})
+		case storeFormatV1:
+			return txn.Set(key, []byte(storeFormat))
+		}
+		return fmt.Errorf("store format %q, this kplane reads %q", v, storeFormat)
 	})
 }
 

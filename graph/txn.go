@@ -44,6 +44,11 @@ type Txn struct {
 	added       map[[keyLen]byte]struct{} // GSPO and GPOS keys this txn added
 	removed     map[[keyLen]byte]struct{} // committed GSPO and GPOS keys it deleted
 	addedPrefix map[[statPrefixLen]byte]int
+
+	// packedDeletes holds the quads deleted from packed instances; their
+	// blocks are rewritten at commit (rewritePacked), and until then
+	// exists and noKeyWithPrefix see them gone through removed.
+	packedDeletes map[ID][][3]ID
 }
 
 // statPrefixLen is the length of an index prefix of index byte, instance
@@ -77,6 +82,8 @@ func (s *Store) updateLocked(ctx context.Context, fn func(*Txn) error) error {
 		added:       map[[keyLen]byte]struct{}{},
 		removed:     map[[keyLen]byte]struct{}{},
 		addedPrefix: map[[statPrefixLen]byte]int{},
+
+		packedDeletes: map[ID][][3]ID{},
 	}
 	defer tx.btx.Discard()
 	defer tx.read.Discard()
@@ -92,6 +99,9 @@ func (s *Store) updateLocked(ctx context.Context, fn func(*Txn) error) error {
 		return err
 	}
 	if err := tx.describeGraphs(st.cat); err != nil {
+		return err
+	}
+	if err := tx.rewritePacked(); err != nil {
 		return err
 	}
 	if err := tx.writeRecords(); err != nil {
@@ -174,7 +184,9 @@ func (tx *Txn) Insert(q rdf.Quad) (bool, error) {
 			return false, err
 		}
 	}
-	if len(r.Instances) == 0 {
+	// Packed instances are never added to (see blocks.go): the graph
+	// gets an unpacked instance for its changes.
+	if len(r.Instances) == 0 || tx.cat.instances[r.Instances[0]].Packed {
 		r = tx.addInstance(g, r)
 	}
 	inst := r.Instances[0]
@@ -189,7 +201,7 @@ func (tx *Txn) Insert(q rdf.Quad) (bool, error) {
 		}
 	}
 	var key [keyLen]byte
-	for _, idx := range indexesFor(ir.Named) {
+	for _, idx := range ir.indexes() {
 		putKey(key[:], idx, inst, &spo)
 		if err := tx.set(append([]byte(nil), key[:]...), nil); err != nil {
 			return false, err
@@ -236,10 +248,15 @@ func (tx *Txn) DeleteEncoded(spo [3]ID, g ID) (bool, error) {
 		}
 		ir := tx.instance(inst)
 		var key [keyLen]byte
-		for _, idx := range indexesFor(ir.Named) {
+		if ir.Packed {
+			tx.packedDeletes[inst] = append(tx.packedDeletes[inst], spo)
+		}
+		for _, idx := range ir.indexes() {
 			putKey(key[:], idx, inst, &spo)
-			if err := tx.del(append([]byte(nil), key[:]...)); err != nil {
-				return false, err
+			if !ir.Packed {
+				if err := tx.del(append([]byte(nil), key[:]...)); err != nil {
+					return false, err
+				}
 			}
 			tx.noteRemoved(key)
 		}
@@ -437,10 +454,38 @@ func (tx *Txn) setPredStats(inst, p ID, ps PredicateStats) {
 	tx.dirty[inst] = true
 }
 
+// rewritePacked rewrites the blocks of packed instances that lost quads.
+func (tx *Txn) rewritePacked() error {
+	for inst, quads := range tx.packedDeletes {
+		err := dropQuads(tx.reader(), inst, indexesFor(false), quads, tx.set, tx.del)
+		if err != nil {
+			return fmt.Errorf("rewrite blocks of instance %s: %w", inst, err)
+		}
+	}
+	return nil
+}
+
+// reader returns the iterator over the committed state the transaction
+// started from.
+func (tx *Txn) reader() *badger.Iterator {
+	if tx.readIt == nil {
+		tx.readIt = tx.read.NewIterator(badger.IteratorOptions{PrefetchValues: false})
+	}
+	return tx.readIt
+}
+
 // exists reports whether instance inst holds the triple.
 func (tx *Txn) exists(inst ID, spo *[3]ID) (bool, error) {
 	var key [keyLen]byte
 	putKey(key[:], idxGSPO, inst, spo)
+	if tx.cat.instances[inst].Packed {
+		// Packed blocks change only at commit: the committed state and
+		// the quads deleted so far say it all.
+		if _, gone := tx.removed[key]; gone {
+			return false, nil
+		}
+		return blockHolds(tx.reader(), key[:])
+	}
 	_, err := tx.btx.Get(key[:])
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
@@ -477,17 +522,18 @@ func (tx *Txn) noKeyWithPrefix(idx byte, inst, a, b ID) (bool, error) {
 	if tx.addedPrefix[prefix] > 0 {
 		return false, nil
 	}
-	if tx.readIt == nil {
-		tx.readIt = tx.read.NewIterator(badger.IteratorOptions{PrefetchValues: false})
-	}
+	// Packed instances are read block by block; the cursor reads
+	// unpacked keys just as well.
+	c := &blockCursor{it: tx.reader()}
 	var key [keyLen]byte
-	for tx.readIt.Seek(prefix[:]); tx.readIt.ValidForPrefix(prefix[:]); tx.readIt.Next() {
-		copy(key[:], tx.readIt.Item().Key())
+	copy(key[:17], prefix[:17])
+	for c.seek(prefix[:]); c.valid; c.next() {
+		copy(key[17:], c.cur[:])
 		if _, gone := tx.removed[key]; !gone {
 			return false, nil
 		}
 	}
-	return true, nil
+	return true, c.err
 }
 
 // noteAdded and noteRemoved keep the transaction's own changes to the GSPO
