@@ -65,6 +65,10 @@ type Config struct {
 	// (loads, drops, imports, updates), e.g. to bring a search index up
 	// to date.
 	OnWrite func(ctx context.Context)
+	// IdleRelease is how long the server waits without requests before it
+	// hands memory back to the operating system (graph.Store.ReleaseMemory);
+	// zero means DefaultIdleRelease, a negative value never.
+	IdleRelease time.Duration
 	// Registry receives the server's metrics; nil uses a registry of the
 	// server's own, served at /metrics either way.
 	Registry *prometheus.Registry
@@ -72,12 +76,13 @@ type Config struct {
 
 // Server serves a store. Create it with New.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	mux     *http.ServeMux
-	slots   chan struct{}
-	metrics *metrics
-	handler http.Handler
+	cfg      Config
+	log      *slog.Logger
+	mux      *http.ServeMux
+	slots    chan struct{}
+	metrics  *metrics
+	activity activity
+	handler  http.Handler
 }
 
 // Defaults of Config.
@@ -114,6 +119,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	if cfg.IdleRelease == 0 {
+		cfg.IdleRelease = DefaultIdleRelease
+	}
 	s := &Server{
 		cfg:   cfg,
 		log:   cfg.Logger,
@@ -129,7 +137,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.routes()
-	s.handler = s.metrics.instrument(s.withCORS(s.withAuth(s.mux)))
+	s.activity.last.Store(time.Now().UnixNano())
+	s.handler = s.activity.track(s.metrics.instrument(s.withCORS(s.withAuth(s.mux))))
 	return s, nil
 }
 
@@ -179,6 +188,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go s.releaseWhenIdle(ctx)
 	select {
 	case err := <-errc:
 		return err
