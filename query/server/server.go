@@ -27,6 +27,7 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/proto/kplane/v1/kplanev1connect"
+	"github.com/kplane/kplane/query/sparql/eval"
 )
 
 // Config configures a Server. Store is required; the zero value of every
@@ -58,6 +59,10 @@ type Config struct {
 	// Searcher, when set, answers Search and Suggest and resolves labels
 	// for ProductsAbout; otherwise a scan of the labels does.
 	Searcher Searcher
+	// PropertyFunctions are the SPARQL property functions queries may
+	// call (eval.Options.PropertyFunctions), e.g. kplane:search from
+	// search.PropertyFunctions.
+	PropertyFunctions map[string]eval.PropertyFunction
 	// Updater runs SPARQL Update requests (default: package
 	// query/sparql/update, without LOAD).
 	Updater Updater
