@@ -21,12 +21,15 @@ type LoadOptions struct {
 	// quads go into the graphs they name, triples into the default graph.
 	Graph rdf.Term
 	// Replace makes the load replace Graph's content instead of adding to
-	// it. It requires Graph.
+	// it. It requires Graph (graphs declared with Loader.SetGraph have a
+	// Replace of their own).
 	Replace bool
 	// Source and Format describe where the content comes from; they are
-	// recorded in the metadata of every graph the load writes.
+	// recorded in the metadata of every graph the load writes, except
+	// those declared with Loader.SetGraph, which have their own.
 	Source, Format string
-	// Owner, when set, records the domain that owns the graphs written.
+	// Owner, when set, records the domain that owns the graphs written
+	// (but those declared with Loader.SetGraph).
 	Owner string
 	// Check, when set, is called for every graph the load writes, with the
 	// graph as it is (exists is false for a new graph), in the commit that
@@ -36,12 +39,33 @@ type LoadOptions struct {
 	Check func(current GraphInfo, exists bool) error
 }
 
+// GraphOptions say how a load writes one of its graphs, for loads that
+// write several graphs with different metadata (Loader.SetGraph): each
+// document of an import into a graph of its own, owned by its own domain.
+// They take the place of the load's options for that graph.
+type GraphOptions struct {
+	// Replace makes the load replace the graph's content instead of
+	// adding to it.
+	Replace bool
+	// Source and Format are recorded in the graph's metadata.
+	Source, Format string
+	// Owner, when set, records the domain that owns the graph; when empty
+	// the graph keeps the owner it has.
+	Owner string
+	// Check, when set, is the graph's access check, called as
+	// LoadOptions.Check is; when nil, LoadOptions.Check is called.
+	Check func(current GraphInfo, exists bool) error
+}
+
 // A Loader writes a large amount of quads atomically: nothing of it is
 // visible until Commit returns, and then all of it is. It is meant for
 // loads of any size: quads are sorted in memory-bounded runs (spilled to
 // disk beyond a budget) and written to fresh instances, which Commit links
-// into their graphs in one small transaction. A Loader is not safe for
-// concurrent use.
+// into their graphs in one small transaction.
+//
+// One load can write many graphs, each with its own options (SetGraph):
+// they all change in the same commit, so an import of many documents is
+// atomic as a whole. A Loader is not safe for concurrent use.
 type Loader struct {
 	s    *Store
 	ctx  context.Context
@@ -51,6 +75,13 @@ type Loader struct {
 	doc     uint64   // and to one document within it
 	targets map[ID]*target
 	order   []*target
+	// registered reports that the pending records of the targets are
+	// stored (Commit writes them before the first key of the load).
+	registered bool
+	// meta is the new instance of the metadata graph, when the load links
+	// so many graphs that their descriptions are written as an instance
+	// (see linkMany).
+	meta    *target
 	dict    map[ID][]byte // dictionary entries of the current chunk
 	dictRun []*dictRun
 	chunked int // quads in the current chunk
@@ -66,6 +97,7 @@ type target struct {
 	name  rdf.Term
 	inst  ID
 	named bool
+	opts  GraphOptions
 	chunk [][3]ID
 	runs  [3][]run // sorted runs per order (SPO, POS, OSP)
 	quads int64    // after the load: distinct quads in the instance
@@ -107,6 +139,34 @@ func (s *Store) NewLoader(ctx context.Context, opts LoadOptions) (*Loader, error
 		}
 	}
 	return l, nil
+}
+
+// SetGraph declares a graph the load writes, named by an IRI, and how:
+// quads that name the graph (Quad.G) go into it, and opts replace the
+// load's options for it.
+// It may be called before or after the graph's quads are added; a graph
+// declared without quads is created empty, or emptied by Replace. When
+// LoadOptions.Graph is set, only that graph can be declared.
+func (l *Loader) SetGraph(name rdf.Term, opts GraphOptions) error {
+	if l.err != nil {
+		return l.err
+	}
+	if l.done {
+		return errors.New("load: already committed or aborted")
+	}
+	if name.Kind != rdf.KindIRI {
+		// A blank node would name a different graph in every document.
+		return fmt.Errorf("load: graph name must be an IRI: %s", name)
+	}
+	if !l.opts.Graph.IsZero() && name != l.opts.Graph {
+		return fmt.Errorf("load: graph %s declared but the load goes into graph %s", name, l.opts.Graph)
+	}
+	t, err := l.target(TermID(name), name)
+	if err != nil {
+		return l.fail(err)
+	}
+	t.opts = opts
+	return nil
 }
 
 // NewDocument starts a new blank node scope: the same label in two
@@ -180,30 +240,18 @@ func (l *Loader) encode(t rdf.Term) ID {
 	return id
 }
 
-// target returns the load's target for graph g, registering a new pending
-// instance for it on first use.
+// target returns the load's target for graph g, creating it, with a new
+// instance and the load's options, on first use.
 func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
 	if t, ok := l.targets[g]; ok {
 		return t, nil
 	}
-	t := &target{g: g, name: name, inst: newInstanceID(), named: inUnionIndexes(g)}
-	// The pending record makes a crash recoverable: Open collects the
-	// instances of loads that never committed.
-	rec := &instanceRecord{Graph: g, Named: t.named, State: instancePending}
-	l.s.writeMu.Lock()
-	err := l.s.db.Update(func(txn *badger.Txn) error {
-		return txn.Set(instanceKey(t.inst), marshalRecord(rec))
-	})
-	if err == nil {
-		st := l.s.current()
-		cat := st.cat.clone()
-		cat.instances[t.inst] = rec
-		l.s.publish(&state{cat: cat, preds: st.preds})
+	if g == metadataGraphID {
+		return nil, fmt.Errorf("load: the metadata graph <%s> is maintained by the store", MetadataGraph)
 	}
-	l.s.writeMu.Unlock()
-	if err != nil {
-		return nil, fmt.Errorf("load: register instance: %w", err)
-	}
+	t := &target{g: g, name: name, inst: newInstanceID(), named: inUnionIndexes(g), opts: GraphOptions{
+		Replace: l.opts.Replace, Source: l.opts.Source, Format: l.opts.Format, Owner: l.opts.Owner,
+	}}
 	if entry := dictEntry(name); entry != nil {
 		l.dict[g] = entry
 	}
@@ -212,26 +260,54 @@ func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
 	return t, nil
 }
 
+// register stores a pending record for every instance the load writes,
+// before the first of their keys: the records make a crash recoverable, as
+// Open collects the instances of loads that never committed. Registering
+// them all at once costs one batch instead of a commit per graph.
+func (l *Loader) register() error {
+	insts := l.instances()
+	if len(insts) == 0 {
+		return nil
+	}
+	l.s.writeMu.Lock()
+	defer l.s.writeMu.Unlock()
+	wb := l.s.db.NewWriteBatch()
+	recs := make([]*instanceRecord, len(insts))
+	for i, t := range insts {
+		recs[i] = &instanceRecord{Graph: t.g, Named: t.named, State: instancePending}
+		if err := wb.Set(instanceKey(t.inst), marshalRecord(recs[i])); err != nil {
+			wb.Cancel()
+			return fmt.Errorf("load: register instances: %w", err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("load: register instances: %w", err)
+	}
+	l.registered = true
+	st := l.s.current()
+	cat := st.cat.clone()
+	for i, t := range insts {
+		cat.instances[t.inst] = recs[i]
+	}
+	l.s.publish(&state{cat: cat, preds: st.preds})
+	return nil
+}
+
+// instances returns the targets of the load, the metadata graph's new
+// instance included when there is one.
+func (l *Loader) instances() []*target {
+	if l.meta == nil {
+		return l.order
+	}
+	return append(slices.Clip(l.order), l.meta)
+}
+
 // sortChunk turns the buffered quads into sorted runs.
 func (l *Loader) sortChunk() error {
 	for _, t := range l.order {
-		if len(t.chunk) == 0 {
-			continue
+		if err := t.sortChunk(l.spill); err != nil {
+			return err
 		}
-		for oi, ord := range [3]order{orderSPO, orderPOS, orderOSP} {
-			recs := make([]rec, len(t.chunk))
-			for i := range t.chunk {
-				recs[i] = makeRec(&t.chunk[i], ord)
-			}
-			slices.SortFunc(recs, compareRec)
-			recs = slices.CompactFunc(recs, func(a, b rec) bool { return a == b })
-			r, err := l.spill.quadRun(recs)
-			if err != nil {
-				return err
-			}
-			t.runs[oi] = append(t.runs[oi], r)
-		}
-		t.chunk = t.chunk[:0]
 	}
 	if len(l.dict) > 0 {
 		r, err := l.spill.dictRun(l.dict)
@@ -257,23 +333,25 @@ func (l *Loader) Abort() {
 
 // retireAll marks the load's instances as garbage.
 func (l *Loader) retireAll() {
-	if len(l.order) == 0 {
-		return
+	if !l.registered {
+		return // nothing of the load is stored
 	}
 	l.s.writeMu.Lock()
 	defer l.s.writeMu.Unlock()
 	st := l.s.current()
 	cat := st.cat.clone()
-	err := l.s.db.Update(func(txn *badger.Txn) error {
-		for _, t := range l.order {
+	wb := l.s.db.NewWriteBatch()
+	err := func() error {
+		for _, t := range l.instances() {
 			r := &instanceRecord{Graph: t.g, Named: t.named, State: instanceGarbage}
 			cat.instances[t.inst] = r
-			if err := txn.Set(instanceKey(t.inst), marshalRecord(r)); err != nil {
+			if err := wb.Set(instanceKey(t.inst), marshalRecord(r)); err != nil {
+				wb.Cancel()
 				return err
 			}
 		}
-		return nil
-	})
+		return wb.Flush()
+	}()
 	if err != nil {
 		// The records stay pending; the next Open rolls them back.
 		l.s.logger.Warn("abort load", "err", err)
@@ -323,11 +401,20 @@ func (l *Loader) commit() (LoadResult, error) {
 		return LoadResult{}, err
 	}
 	slices.SortFunc(l.order, func(a, b *target) int { return compareID(a.inst, b.inst) })
+	if len(l.order) > linkInTxnGraphs {
+		l.meta = &target{g: metadataGraphID, name: rdf.IRI(MetadataGraph), inst: newInstanceID()}
+	}
+	if err := l.register(); err != nil {
+		return LoadResult{}, err
+	}
 	if err := l.write(); err != nil {
 		return LoadResult{}, fmt.Errorf("load: write: %w", err)
 	}
 	if testHook != nil {
 		testHook("written")
+	}
+	if l.meta != nil {
+		return l.linkMany()
 	}
 	return l.link()
 }
@@ -361,9 +448,39 @@ func (l *Loader) write() error {
 	return out.close()
 }
 
+// sortChunk turns the target's buffered quads into one sorted run per
+// index order.
+func (t *target) sortChunk(sp *spiller) error {
+	if len(t.chunk) == 0 {
+		return nil
+	}
+	for oi, ord := range [3]order{orderSPO, orderPOS, orderOSP} {
+		recs := make([]rec, len(t.chunk))
+		for i := range t.chunk {
+			recs[i] = makeRec(&t.chunk[i], ord)
+		}
+		slices.SortFunc(recs, compareRec)
+		recs = slices.CompactFunc(recs, func(a, b rec) bool { return a == b })
+		r, err := sp.quadRun(recs)
+		if err != nil {
+			return err
+		}
+		t.runs[oi] = append(t.runs[oi], r)
+	}
+	t.chunk = t.chunk[:0]
+	return nil
+}
+
 func (l *Loader) writeAll(out sink) error {
+	return l.writeTargets(out, l.dictRun, l.order)
+}
+
+// writeTargets writes the dictionary entries of dict and the index keys of
+// the targets' instances, computing the targets' statistics on the way.
+// The targets are sorted by instance.
+func (l *Loader) writeTargets(out sink, dict []*dictRun, targets []*target) error {
 	// Dictionary first: a reader that sees a quad must be able to decode it.
-	if err := mergeDict(l.dictRun, func(id ID, entry []byte) error {
+	if err := mergeDict(dict, func(id ID, entry []byte) error {
 		return out.add(prefixDict, dictKey(id), entry)
 	}); err != nil {
 		return err
@@ -371,7 +488,7 @@ func (l *Loader) writeAll(out sink) error {
 	var key [keyLen]byte
 	for oi := range 3 {
 		first := idxGSPO + byte(oi) // GSPO, GPOS, GOSP
-		for _, t := range l.order {
+		for _, t := range targets {
 			var st statCollector
 			if oi == 0 {
 				st.begin(t)
@@ -394,7 +511,7 @@ func (l *Loader) writeAll(out sink) error {
 		// by triple then instance.
 		var runs []run
 		var insts []ID
-		for _, t := range l.order {
+		for _, t := range targets {
 			if !t.named {
 				continue
 			}
@@ -472,51 +589,21 @@ func (l *Loader) link() (LoadResult, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	st := s.current()
-	for _, t := range l.order {
-		if r, ok := st.cat.graphs[t.g]; ok && !l.opts.Replace && len(r.Instances) > 0 {
-			if err := l.removeExisting(t, r.Instances); err != nil {
-				return LoadResult{}, fmt.Errorf("load: remove duplicates: %w", err)
-			}
-		}
-	}
-	if err := l.ctx.Err(); err != nil {
+	if err := l.removeDuplicates(st.cat); err != nil {
 		return LoadResult{}, err
 	}
 	var res LoadResult
 	err := s.updateLocked(l.ctx, func(tx *Txn) error {
-		if l.opts.Check != nil {
-			for _, t := range l.order {
-				_, exists := tx.cat.graphs[t.g]
-				var current GraphInfo
-				if exists {
-					current = tx.cat.info(t.g)
-				}
-				if err := l.opts.Check(current, exists); err != nil {
-					return err
-				}
-			}
+		if err := l.check(tx.cat); err != nil {
+			return err
 		}
 		for _, t := range l.order {
-			tx.cat.instances[t.inst] = &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
+			tx.cat.instances[t.inst] = t.liveRecord()
 			tx.dirty[t.inst] = true
 			tx.preds[t.inst] = t.preds
 			tx.copied[t.inst] = true
-			gr := &graphRecord{Name: t.name}
-			if old, ok := tx.cat.graphs[t.g]; ok {
-				c := *old
-				gr = &c
-			}
-			if l.opts.Replace {
-				tx.retire(gr.Instances)
-				gr.Instances = []ID{t.inst}
-			} else {
-				gr.Instances = append(slices.Clone(gr.Instances), t.inst)
-			}
-			gr.Source, gr.Format = l.opts.Source, l.opts.Format
-			gr.LoadedAt, gr.ModifiedAt = tx.now, tx.now
-			if l.opts.Owner != "" {
-				gr.Owner = l.opts.Owner
-			}
+			gr, retired := t.linked(tx.cat.graphs[t.g], tx.now)
+			tx.retire(retired)
 			tx.cat.graphs[t.g] = gr
 			tx.graphs[t.g] = true
 			res.Quads += t.quads
@@ -531,6 +618,70 @@ func (l *Loader) link() (LoadResult, error) {
 		res.Graphs = append(res.Graphs, cat.info(t.g))
 	}
 	return res, nil
+}
+
+// removeDuplicates drops from the instances of appended graphs the quads
+// those graphs already hold. The caller holds the write lock.
+func (l *Loader) removeDuplicates(cat *catalog) error {
+	for _, t := range l.order {
+		if r, ok := cat.graphs[t.g]; ok && !t.opts.Replace && len(r.Instances) > 0 {
+			if err := l.removeExisting(t, r.Instances); err != nil {
+				return fmt.Errorf("load: remove duplicates: %w", err)
+			}
+		}
+	}
+	return l.ctx.Err()
+}
+
+// check runs the access check of every graph the load writes against the
+// catalog the load is linked into.
+func (l *Loader) check(cat *catalog) error {
+	for _, t := range l.order {
+		check := t.opts.Check
+		if check == nil {
+			check = l.opts.Check
+		}
+		if check == nil {
+			continue
+		}
+		_, exists := cat.graphs[t.g]
+		var current GraphInfo
+		if exists {
+			current = cat.info(t.g)
+		}
+		if err := check(current, exists); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// liveRecord is the record of t's instance once linked.
+func (t *target) liveRecord() *instanceRecord {
+	return &instanceRecord{Graph: t.g, Named: t.named, State: instanceLive, Quads: t.quads, Digest: t.dig}
+}
+
+// linked returns the record of t's graph once the load is linked at time
+// now, given its current record (nil for a new graph), and the instances
+// the load replaces.
+func (t *target) linked(old *graphRecord, now time.Time) (gr *graphRecord, retired []ID) {
+	gr = &graphRecord{Name: t.name}
+	if old != nil {
+		c := *old
+		gr = &c
+	}
+	if t.opts.Replace {
+		retired = gr.Instances
+		gr.Instances = []ID{t.inst}
+	} else {
+		gr.Instances = append(slices.Clone(gr.Instances), t.inst)
+	}
+	gr.Source, gr.Format = t.opts.Source, t.opts.Format
+	gr.LoadedAt, gr.ModifiedAt = now, now
+	if t.opts.Owner != "" {
+		gr.Owner = t.opts.Owner
+	}
+	return gr, retired
 }
 
 // removeExisting deletes from t's instance the quads that the graph's
