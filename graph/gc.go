@@ -97,7 +97,13 @@ func (s *Store) CollectGarbage(ctx context.Context) error {
 const gcBatch = 20000
 
 func (s *Store) collectInstance(ctx context.Context, inst ID) error {
-	named := s.current().cat.instances[inst].Named
+	r := s.current().cat.instances[inst]
+	if r == nil {
+		// Another collector (the background one, or a concurrent
+		// CollectGarbage) has finished it meanwhile.
+		return nil
+	}
+	named := r.Named
 	prefix := make([]byte, 17)
 	prefix[0] = idxGSPO
 	copy(prefix[1:], inst[:])
