@@ -10,12 +10,14 @@ import (
 )
 
 // Packed blocks. Badger's cost is per key (memtable skiplist, table index,
-// per-entry header and version), so a bulk load writes each graph-first
-// index of its instance as blocks of up to blockEntries consecutive
-// entries, one Badger key per block. Packed instances are not in the
-// graph-last indexes either: patterns over all named graphs merge them one
-// instance at a time (scan.go). A named-graph quad thus costs about 3/32 of
-// a key instead of 6 keys.
+// per-entry header and version), so a bulk load of a big instance (at
+// least packMinQuads quads) writes each of its graph-first indexes as
+// blocks of up to blockEntries consecutive entries, one Badger key per
+// block. Packed instances are not in the graph-last indexes either:
+// patterns over all named graphs merge them one instance at a time
+// (scan.go), which is why small loaded instances are not packed. A
+// named-graph quad of a packed instance thus costs about 3/32 of a key
+// instead of 6 keys.
 //
 // A block's key is the index key of its last entry; its value holds the
 // entries before it, in order, each as one byte saying how long a prefix it
@@ -31,8 +33,7 @@ import (
 // blocks that hold entries starting with an id start with it too: a scan
 // that binds the first id can limit Badger to that prefix (fewer tables,
 // no read past the range), which keeps short scans as cheap as with one
-// key per entry. A packed
-// instance is written once, sorted, and transactions never add to it
+// key per entry. A packed instance is written once, sorted, and transactions never add to it
 // (Txn.Insert gives the graph a new unpacked instance instead); they only
 // remove entries, by rewriting the block that holds them.
 
@@ -289,17 +290,19 @@ func dropEntries(it *badger.Iterator, base []byte, entries []rec, put func(k, v 
 }
 
 // blockWriter groups the entries of one instance's index, given in order,
-// into blocks and hands them to a sink.
+// into blocks of up to size entries and hands them to a sink. With size 1
+// it writes an unpacked instance: one key per entry, empty values.
 type blockWriter struct {
 	out     sinkLane
 	stream  byte
+	size    int
 	key     [keyLen]byte
 	entries []rec
 	val     []byte
 }
 
-func newBlockWriter(out sinkLane, idx byte, inst ID) *blockWriter {
-	w := &blockWriter{out: out, stream: idx, entries: make([]rec, 0, blockEntries)}
+func newBlockWriter(out sinkLane, idx byte, inst ID, size int) *blockWriter {
+	w := &blockWriter{out: out, stream: idx, size: size, entries: make([]rec, 0, size)}
 	w.key[0] = idx
 	copy(w.key[1:], inst[:])
 	return w
@@ -312,7 +315,7 @@ func (w *blockWriter) add(e *rec) error {
 		}
 	}
 	w.entries = append(w.entries, *e)
-	if len(w.entries) == blockEntries {
+	if len(w.entries) == w.size {
 		return w.flush()
 	}
 	return nil

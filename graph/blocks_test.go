@@ -51,12 +51,27 @@ func (m packedModel) add(g ID, spo [3]ID) bool {
 	return !had
 }
 
-// TestPackedInstancesAgreeWithModel loads graphs (packed instances), changes
-// them in transactions (deletes rewrite blocks, inserts go to unpacked
-// instances) and checks every pattern shape, every graph selector, the
-// order of the results, the per-instance statistics and garbage collection
-// against a plain model.
+// TestPackedInstancesAgreeWithModel loads graphs, changes them in
+// transactions (deletes rewrite blocks, inserts go to unpacked instances)
+// and checks every pattern shape, every graph selector, the order of the
+// results, the per-instance statistics, the form of every instance's keys
+// and garbage collection against a plain model. It runs with every loaded
+// instance packed, with none, and with the big ones packed but not the
+// small appends, so that union scans merge both forms.
 func TestPackedInstancesAgreeWithModel(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		minQuads int64
+	}{{"all packed", 1}, {"none packed", 1 << 40}, {"mixed", 1000}} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(old int64) { packMinQuads = old }(packMinQuads)
+			packMinQuads = tc.minQuads
+			testPackedInstancesAgreeWithModel(t)
+		})
+	}
+}
+
+func testPackedInstancesAgreeWithModel(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	rng := newRand(11)
@@ -85,6 +100,17 @@ func TestPackedInstancesAgreeWithModel(t *testing.T) {
 		model.add(g, spo)
 	}
 	load(t, s, LoadOptions{}, qs...)
+	// Each graph got about 2000 quads in one chunk, so the instance's
+	// size decided its form.
+	sn := s.Snapshot()
+	for _, g := range graphs {
+		r := sn.state.cat.graphs[TermID(g)]
+		ir := sn.state.cat.instances[r.Instances[0]]
+		if want := ir.Quads >= packMinQuads; ir.Packed != want {
+			t.Fatalf("graph %s: %d quads, packed %v, want %v (threshold %d)", g, ir.Quads, ir.Packed, want, packMinQuads)
+		}
+	}
+	sn.Release()
 	qs = qs[:0]
 	for range 800 {
 		qs = append(qs, randomQuad(rdf.Term{}))
@@ -154,7 +180,7 @@ func TestPackedInstancesAgreeWithModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPacked(t, s, model, graphs[:2], rng)
-	sn := s.Snapshot()
+	sn = s.Snapshot()
 	defer sn.Release()
 	it := sn.txn.NewIterator(badgerKeysOnly())
 	defer it.Close()
@@ -175,6 +201,7 @@ func checkPacked(t *testing.T, s *Store, model packedModel, graphs []rdf.Term, r
 	ctx := context.Background()
 	sn := s.Snapshot()
 	defer sn.Release()
+	checkKeyForms(t, sn)
 
 	type selector struct {
 		name   string
@@ -321,6 +348,46 @@ func checkPacked(t *testing.T, s *Store, model packedModel, graphs []rdf.Term, r
 		}
 		if len(seen) != len(model[TermID(g)]) {
 			t.Fatalf("graph %s: %d quads, model %d", g, len(seen), len(model[TermID(g)]))
+		}
+	}
+}
+
+// checkKeyForms checks that every live instance's keys have the form its
+// record says: a packed instance is in the graph-first indexes only; an
+// unpacked one has one entry per key, and one graph-last key per quad and
+// graph-last index if it belongs to a named graph.
+func checkKeyForms(t *testing.T, sn *Snapshot) {
+	t.Helper()
+	blocks := map[ID]int64{}    // graph-first keys holding more than one entry
+	graphLast := map[ID]int64{} // graph-last keys
+	it := sn.txn.NewIterator(badgerKeysOnly())
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		k := item.Key()
+		if k[0] < idxGSPO || k[0] > idxOSPG {
+			continue
+		}
+		inst, _ := parseKey(k)
+		if _, graphFirst := indexOrder(k[0]); !graphFirst {
+			graphLast[inst]++
+		} else if item.ValueSize() > 0 {
+			blocks[inst]++
+		}
+	}
+	for inst, ir := range sn.state.cat.instances {
+		if ir.State != instanceLive {
+			continue
+		}
+		switch {
+		case ir.Packed && graphLast[inst] != 0:
+			t.Fatalf("packed instance %s has %d graph-last keys", inst, graphLast[inst])
+		case !ir.Packed && blocks[inst] != 0:
+			t.Fatalf("unpacked instance %s has %d blocks", inst, blocks[inst])
+		case !ir.Packed && ir.Named && graphLast[inst] != 3*ir.Quads:
+			t.Fatalf("unpacked named instance %s: %d graph-last keys for %d quads", inst, graphLast[inst], ir.Quads)
+		case !ir.Named && graphLast[inst] != 0:
+			t.Fatalf("default-graph instance %s has %d graph-last keys", inst, graphLast[inst])
 		}
 	}
 }

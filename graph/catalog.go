@@ -36,9 +36,9 @@ const (
 type instanceRecord struct {
 	Graph ID   `json:"graph"`
 	Named bool `json:"named"` // a named graph's: seen by patterns over all named graphs
-	// Packed instances are written by loads: their graph-first indexes are
-	// packed in blocks (blocks.go), and they are not in the graph-last
-	// indexes.
+	// Packed instances are written by loads of at least packMinQuads
+	// quads: their graph-first indexes are packed in blocks (blocks.go),
+	// and they are not in the graph-last indexes.
 	Packed bool          `json:"packed,omitempty"`
 	State  instanceState `json:"state"`
 	Quads  int64         `json:"quads"`

@@ -41,6 +41,9 @@ func TestCrashHelper(t *testing.T) {
 	// Small chunks and budget: many sorted runs, some spilled to disk.
 	chunkQuads = 20000
 	memBudget = 1 << 20
+	if os.Getenv("KPLANE_CRASH_UNPACKED") != "" {
+		packMinQuads = 1 << 40
+	}
 	s, err := Open(dir, nil)
 	if err != nil {
 		fmt.Println("error", err)
@@ -81,11 +84,15 @@ func TestCrashHelper(t *testing.T) {
 }
 
 // runUntil starts the helper and kills it with SIGKILL once it prints the
-// line want (after an extra delay).
-func runUntil(t *testing.T, dir, mode, want string, delay time.Duration) {
+// line want (after an extra delay). The helper's load is big enough to be
+// packed, unless unpacked is set.
+func runUntil(t *testing.T, dir, mode, want string, delay time.Duration, unpacked bool) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.v")
 	cmd.Env = append(os.Environ(), "KPLANE_CRASH_DIR="+dir, "KPLANE_CRASH_MODE="+mode)
+	if unpacked {
+		cmd.Env = append(cmd.Env, "KPLANE_CRASH_UNPACKED=1")
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -201,15 +208,23 @@ func TestCrashDuringLoadKeepsPreviousContent(t *testing.T) {
 	for _, tc := range []struct {
 		mode, line string
 		delay      time.Duration
+		unpacked   bool
 	}{
-		{"mid-add", "adding", 0},
-		{"mid-write", "committing", 150 * time.Millisecond},
-		{"before-link", "written", 0},
+		{"mid-add", "adding", 0, false},
+		{"mid-write", "committing", 150 * time.Millisecond, false},
+		{"before-link", "written", 0, false},
+		// Every key written, in the unpacked form: the collector must
+		// find the graph-last keys too.
+		{"before-link", "written", 0, true},
 	} {
-		t.Run(tc.mode, func(t *testing.T) {
+		name := tc.mode
+		if tc.unpacked {
+			name += "-unpacked"
+		}
+		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			before := seed(t, dir)
-			runUntil(t, dir, tc.mode, tc.line, tc.delay)
+			runUntil(t, dir, tc.mode, tc.line, tc.delay, tc.unpacked)
 			after := check(t, dir)
 			if after.Quads != before.Quads || after.ContentHash != before.ContentHash {
 				t.Errorf("after a kill during the load: %d quads hash %s, want the previous %d quads hash %s",
@@ -225,7 +240,7 @@ func TestCrashAfterCommitKeepsNewContent(t *testing.T) {
 	}
 	dir := t.TempDir()
 	before := seed(t, dir)
-	runUntil(t, dir, "after-commit", "committed", 0)
+	runUntil(t, dir, "after-commit", "committed", 0, false)
 	after := check(t, dir)
 	if after.Quads != 150000 || after.ContentHash == before.ContentHash {
 		t.Errorf("a committed load did not survive the kill: %d quads", after.Quads)

@@ -98,6 +98,11 @@ const gcBatch = 20000
 
 func (s *Store) collectInstance(ctx context.Context, inst ID) error {
 	ir := s.current().cat.instances[inst]
+	if ir == nil {
+		// Another collector (the background one, or a concurrent
+		// CollectGarbage) has finished it meanwhile.
+		return nil
+	}
 	prefix := make([]byte, 17)
 	prefix[0] = idxGSPO
 	copy(prefix[1:], inst[:])

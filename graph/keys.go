@@ -5,8 +5,8 @@ package graph
 // graph position of an entry holds the *instance* the quad belongs to (see
 // catalog.go), not the graph's IRI: that indirection is what lets a load of
 // any size replace a graph atomically. Instances written by transactions
-// have one key per entry (empty value); instances written by loads are
-// packed, many entries to a key (blocks.go).
+// and small loads have one key per entry (empty value); instances written
+// by big loads are packed, many entries to a key (blocks.go).
 //
 //	index key   [index byte][4 × 16-byte ids in the index's order] → packed entries
 //	dictionary  [prefixDict][id]                → term bytes (hashed terms only)

@@ -22,12 +22,15 @@ type LoadOptions struct {
 	// quads go into the graphs they name, triples into the default graph.
 	Graph rdf.Term
 	// Replace makes the load replace Graph's content instead of adding to
-	// it. It requires Graph.
+	// it. It requires Graph (graphs declared with Loader.SetGraph have a
+	// Replace of their own).
 	Replace bool
 	// Source and Format describe where the content comes from; they are
-	// recorded in the metadata of every graph the load writes.
+	// recorded in the metadata of every graph the load writes, except
+	// those declared with Loader.SetGraph, which have their own.
 	Source, Format string
-	// Owner, when set, records the domain that owns the graphs written.
+	// Owner, when set, records the domain that owns the graphs written
+	// (but those declared with Loader.SetGraph).
 	Owner string
 	// Check, when set, is called for every graph the load writes, with the
 	// graph as it is (exists is false for a new graph), in the commit that
@@ -37,12 +40,33 @@ type LoadOptions struct {
 	Check func(current GraphInfo, exists bool) error
 }
 
+// GraphOptions say how a load writes one of its graphs, for loads that
+// write several graphs with different metadata (Loader.SetGraph): each
+// document of an import into a graph of its own, owned by its own domain.
+// They take the place of the load's options for that graph.
+type GraphOptions struct {
+	// Replace makes the load replace the graph's content instead of
+	// adding to it.
+	Replace bool
+	// Source and Format are recorded in the graph's metadata.
+	Source, Format string
+	// Owner, when set, records the domain that owns the graph; when empty
+	// the graph keeps the owner it has.
+	Owner string
+	// Check, when set, is the graph's access check, called as
+	// LoadOptions.Check is; when nil, LoadOptions.Check is called.
+	Check func(current GraphInfo, exists bool) error
+}
+
 // A Loader writes a large amount of quads atomically: nothing of it is
 // visible until Commit returns, and then all of it is. It is meant for
 // loads of any size: quads are sorted in memory-bounded runs (spilled to
 // disk beyond a budget) and written to fresh instances, which Commit links
-// into their graphs in one small transaction. A Loader is not safe for
-// concurrent use.
+// into their graphs in one small transaction.
+//
+// One load can write many graphs, each with its own options (SetGraph):
+// they all change in the same commit, so an import of many documents is
+// atomic as a whole. A Loader is not safe for concurrent use.
 type Loader struct {
 	s    *Store
 	ctx  context.Context
@@ -52,6 +76,13 @@ type Loader struct {
 	doc     uint64   // and to one document within it
 	targets map[ID]*target
 	order   []*target
+	// registered reports that the pending records of the targets are
+	// stored (Commit writes them before the first key of the load).
+	registered bool
+	// meta is the new instance of the metadata graph, when the load links
+	// so many graphs that their descriptions are written as an instance
+	// (see linkMany).
+	meta    *target
 	dict    map[ID][]byte // dictionary entries of the current chunk
 	dictRun []*dictRun
 	chunked int // quads in the current chunk
@@ -69,18 +100,34 @@ type target struct {
 	name  rdf.Term
 	inst  ID
 	named bool
+	opts  GraphOptions
 	chunk [][3]ID
 	spare [][3]ID  // a chunk the background sort is done with, for reuse
 	runs  [3][]run // sorted runs per order (SPO, POS, OSP)
-	quads int64    // after the load: distinct quads in the instance
-	dig   digest
-	preds map[ID]PredicateStats
+	// sorted counts the quads of the SPO runs: the instance's size, but
+	// for quads added in more than one chunk. It decides packed.
+	sorted int64
+	// packed reports that the instance is written in blocks and not in
+	// the graph-last indexes (see packMinQuads).
+	packed bool
+	quads  int64 // after the load: distinct quads in the instance
+	dig    digest
+	preds  map[ID]PredicateStats
 
 	objects map[ID]int64 // distinct objects per predicate, from the POS stream
 
 	prevPO   [32]byte // for counting distinct objects in POS order
 	poPrimed bool
 }
+
+// packMinQuads is the size from which a loaded instance is packed: written
+// in blocks (blocks.go) and left out of the graph-last indexes. Patterns
+// over all named graphs read each live packed instance through a cursor of
+// its own, so packing pays for big graphs only: an import of a thousand
+// small documents, a graph each, must not cost every union scan a thousand
+// cursors. Smaller instances are written as transactions write them. A
+// variable so that tests can take either way.
+var packMinQuads int64 = 50000
 
 // chunkQuads is how many quads are sorted at a time; memBudget how many
 // bytes of sorted runs stay in memory before runs go to disk. Variables so
@@ -113,6 +160,34 @@ func (s *Store) NewLoader(ctx context.Context, opts LoadOptions) (*Loader, error
 		}
 	}
 	return l, nil
+}
+
+// SetGraph declares a graph the load writes, named by an IRI, and how:
+// quads that name the graph (Quad.G) go into it, and opts replace the
+// load's options for it.
+// It may be called before or after the graph's quads are added; a graph
+// declared without quads is created empty, or emptied by Replace. When
+// LoadOptions.Graph is set, only that graph can be declared.
+func (l *Loader) SetGraph(name rdf.Term, opts GraphOptions) error {
+	if l.err != nil {
+		return l.err
+	}
+	if l.done {
+		return errors.New("load: already committed or aborted")
+	}
+	if name.Kind != rdf.KindIRI {
+		// A blank node would name a different graph in every document.
+		return fmt.Errorf("load: graph name must be an IRI: %s", name)
+	}
+	if !l.opts.Graph.IsZero() && name != l.opts.Graph {
+		return fmt.Errorf("load: graph %s declared but the load goes into graph %s", name, l.opts.Graph)
+	}
+	t, err := l.target(TermID(name), name)
+	if err != nil {
+		return l.fail(err)
+	}
+	t.opts = opts
+	return nil
 }
 
 // NewDocument starts a new blank node scope: the same label in two
@@ -186,36 +261,68 @@ func (l *Loader) encode(t rdf.Term) ID {
 	return id
 }
 
-// target returns the load's target for graph g, registering a new pending
-// instance for it on first use.
+// target returns the load's target for graph g, creating it, with a new
+// instance and the load's options, on first use.
 func (l *Loader) target(g ID, name rdf.Term) (*target, error) {
 	if t, ok := l.targets[g]; ok {
 		return t, nil
 	}
-	t := &target{g: g, name: name, inst: newInstanceID(), named: inUnionIndexes(g)}
-	// The pending record makes a crash recoverable: Open collects the
-	// instances of loads that never committed.
-	rec := &instanceRecord{Graph: g, Named: t.named, Packed: true, State: instancePending}
-	l.s.writeMu.Lock()
-	err := l.s.db.Update(func(txn *badger.Txn) error {
-		return txn.Set(instanceKey(t.inst), marshalRecord(rec))
-	})
-	if err == nil {
-		st := l.s.current()
-		cat := st.cat.clone()
-		cat.instances[t.inst] = rec
-		l.s.publish(&state{cat: cat, preds: st.preds})
+	if g == metadataGraphID {
+		return nil, fmt.Errorf("load: the metadata graph <%s> is maintained by the store", MetadataGraph)
 	}
-	l.s.writeMu.Unlock()
-	if err != nil {
-		return nil, fmt.Errorf("load: register instance: %w", err)
-	}
+	t := &target{g: g, name: name, inst: newInstanceID(), named: inUnionIndexes(g), opts: GraphOptions{
+		Replace: l.opts.Replace, Source: l.opts.Source, Format: l.opts.Format, Owner: l.opts.Owner,
+	}}
 	if entry := dictEntry(name); entry != nil {
 		l.dict[g] = entry
 	}
 	l.targets[g] = t
 	l.order = append(l.order, t)
 	return t, nil
+}
+
+// register stores a pending record for every instance the load writes,
+// before the first of their keys: the records make a crash recoverable, as
+// Open collects the instances of loads that never committed. Registering
+// them all at once costs one batch instead of a commit per graph.
+func (l *Loader) register() error {
+	insts := l.instances()
+	if len(insts) == 0 {
+		return nil
+	}
+	l.s.writeMu.Lock()
+	defer l.s.writeMu.Unlock()
+	wb := l.s.db.NewWriteBatch()
+	recs := make([]*instanceRecord, len(insts))
+	for i, t := range insts {
+		// Packed is decided (commit): GC reads the instance's keys in
+		// the form they will be written.
+		recs[i] = &instanceRecord{Graph: t.g, Named: t.named, Packed: t.packed, State: instancePending}
+		if err := wb.Set(instanceKey(t.inst), marshalRecord(recs[i])); err != nil {
+			wb.Cancel()
+			return fmt.Errorf("load: register instances: %w", err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("load: register instances: %w", err)
+	}
+	l.registered = true
+	st := l.s.current()
+	cat := st.cat.clone()
+	for i, t := range insts {
+		cat.instances[t.inst] = recs[i]
+	}
+	l.s.publish(&state{cat: cat, preds: st.preds})
+	return nil
+}
+
+// instances returns the targets of the load, the metadata graph's new
+// instance included when there is one.
+func (l *Loader) instances() []*target {
+	if l.meta == nil {
+		return l.order
+	}
+	return append(slices.Clip(l.order), l.meta)
 }
 
 // sortChunk hands the buffered quads to a background sort that turns them
@@ -276,16 +383,10 @@ func (l *Loader) sortJobs(jobs []sortJob, dict map[ID][]byte) error {
 				l.sortTmp[oi] = make([]rec, len(j.chunk))
 			}
 			tmp := l.sortTmp[oi][:len(j.chunk)]
-			wg.Go(func() {
-				recs := make([]rec, len(j.chunk))
-				for i := range j.chunk {
-					recs[i] = makeRec(&j.chunk[i], ord)
-				}
-				sortRecs(recs, tmp)
-				sorted[oi] = slices.Compact(recs)
-			})
+			wg.Go(func() { sorted[oi] = sortedRecs(j.chunk, ord, tmp) })
 		}
 		wg.Wait()
+		j.t.sorted += int64(len(sorted[0]))
 		for oi, recs := range sorted {
 			r, err := l.spill.quadRun(recs)
 			if err != nil {
@@ -318,23 +419,25 @@ func (l *Loader) Abort() {
 
 // retireAll marks the load's instances as garbage.
 func (l *Loader) retireAll() {
-	if len(l.order) == 0 {
-		return
+	if !l.registered {
+		return // nothing of the load is stored
 	}
 	l.s.writeMu.Lock()
 	defer l.s.writeMu.Unlock()
 	st := l.s.current()
 	cat := st.cat.clone()
-	err := l.s.db.Update(func(txn *badger.Txn) error {
-		for _, t := range l.order {
-			r := &instanceRecord{Graph: t.g, Named: t.named, Packed: true, State: instanceGarbage}
+	wb := l.s.db.NewWriteBatch()
+	err := func() error {
+		for _, t := range l.instances() {
+			r := &instanceRecord{Graph: t.g, Named: t.named, Packed: t.packed, State: instanceGarbage}
 			cat.instances[t.inst] = r
-			if err := txn.Set(instanceKey(t.inst), marshalRecord(r)); err != nil {
+			if err := wb.Set(instanceKey(t.inst), marshalRecord(r)); err != nil {
+				wb.Cancel()
 				return err
 			}
 		}
-		return nil
-	})
+		return wb.Flush()
+	}()
 	if err != nil {
 		// The records stay pending; the next Open rolls them back.
 		l.s.logger.Warn("abort load", "err", err)
@@ -389,11 +492,28 @@ func (l *Loader) commit() (LoadResult, error) {
 		return LoadResult{}, err
 	}
 	slices.SortFunc(l.order, func(a, b *target) int { return compareID(a.inst, b.inst) })
+	for _, t := range l.order {
+		t.packed = t.sorted >= packMinQuads
+	}
+	if len(l.order) > linkInTxnGraphs {
+		// The metadata graph's instance is never packed: it holds a few
+		// quads per graph, and every transaction that changes a graph
+		// rewrites some of them (Txn.describeGraphs), which on an
+		// unpacked instance are plain key deletions. It is not a union
+		// graph, so it is in the graph-first indexes only either way.
+		l.meta = &target{g: metadataGraphID, name: rdf.IRI(MetadataGraph), inst: newInstanceID()}
+	}
+	if err := l.register(); err != nil {
+		return LoadResult{}, err
+	}
 	if err := l.write(); err != nil {
 		return LoadResult{}, fmt.Errorf("load: write: %w", err)
 	}
 	if testHook != nil {
 		testHook("written")
+	}
+	if l.meta != nil {
+		return l.linkMany()
 	}
 	return l.link()
 }
@@ -427,47 +547,103 @@ func (l *Loader) write() error {
 	return out.close()
 }
 
+// sortChunk turns the target's buffered quads into one sorted run per
+// index order, in the caller's goroutine. It serves the metadata graph's
+// instance (linkMany); the load's own targets are sorted in the
+// background (sortJobs).
+func (t *target) sortChunk(sp *spiller) error {
+	if len(t.chunk) == 0 {
+		return nil
+	}
+	tmp := make([]rec, len(t.chunk))
+	for oi, ord := range [3]order{orderSPO, orderPOS, orderOSP} {
+		recs := sortedRecs(t.chunk, ord, tmp)
+		if oi == 0 {
+			t.sorted += int64(len(recs))
+		}
+		r, err := sp.quadRun(recs)
+		if err != nil {
+			return err
+		}
+		t.runs[oi] = append(t.runs[oi], r)
+	}
+	t.chunk = t.chunk[:0]
+	return nil
+}
+
+// sortedRecs returns the records of quads in order ord, sorted and
+// distinct, using tmp (at least as long as quads) as scratch space.
+func sortedRecs(quads [][3]ID, ord order, tmp []rec) []rec {
+	recs := make([]rec, len(quads))
+	for i := range quads {
+		recs[i] = makeRec(&quads[i], ord)
+	}
+	sortRecs(recs, tmp)
+	return slices.Compact(recs)
+}
+
 func (l *Loader) writeAll(out sink) error {
-	for _, t := range l.order {
+	return l.writeTargets(out, l.dictRun, l.order)
+}
+
+// writeTargets writes the dictionary entries of dict and the index keys of
+// the targets' instances, computing the targets' statistics on the way.
+// The targets are sorted by instance.
+//
+// The dictionary and each index are written concurrently, each through its
+// own lane: the instances are pending, so no reader sees a quad before
+// its terms. Packed targets are written in blocks to the graph-first
+// indexes only (see blocks.go); the others one entry to a key, and those
+// of named graphs also to the graph-last indexes.
+func (l *Loader) writeTargets(out sink, dict []*dictRun, targets []*target) error {
+	for _, t := range targets {
 		t.resetStats()
 	}
-	// The dictionary and each graph-first index (packed in blocks) are
-	// written concurrently, each through its own lane. Loaded instances
-	// are not in the graph-last indexes (see blocks.go).
+	union := slices.ContainsFunc(targets, func(t *target) bool { return t.named && !t.packed })
 	var wg sync.WaitGroup
-	errs := make([]error, 4)
+	errs := make([]error, 7)
 	wg.Go(func() {
 		lane := out.lane()
-		err := mergeDict(l.dictRun, func(id ID, entry []byte) error {
+		err := mergeDict(dict, func(id ID, entry []byte) error {
 			return lane.add(prefixDict, dictKey(id), entry)
 		})
-		errs[3] = errors.Join(err, lane.flush())
+		errs[6] = errors.Join(err, lane.flush())
 	})
 	for oi := range 3 {
 		wg.Go(func() {
 			lane := out.lane()
-			errs[oi] = errors.Join(l.writeIndex(oi, lane), lane.flush())
+			errs[oi] = errors.Join(l.writeIndex(oi, lane, targets), lane.flush())
 		})
+		if union {
+			wg.Go(func() {
+				lane := out.lane()
+				errs[3+oi] = errors.Join(l.writeUnionIndex(oi, lane, targets), lane.flush())
+			})
+		}
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	for _, t := range l.order {
+	for _, t := range targets {
 		t.mergeObjects()
 	}
 	return nil
 }
 
 // writeIndex writes one graph-first index (0: GSPO, 1: GPOS, 2: GOSP) of
-// every target instance, collecting statistics on the way.
-func (l *Loader) writeIndex(oi int, lane sinkLane) error {
+// the target instances, collecting statistics on the way.
+func (l *Loader) writeIndex(oi int, lane sinkLane, targets []*target) error {
 	idx := idxGSPO + byte(oi)
-	for _, t := range l.order {
+	for _, t := range targets {
 		var st statCollector
 		st.t = t
-		w := newBlockWriter(lane, idx, t.inst)
-		err := mergeRuns(l.ctx, t.runs[oi], func(r *rec) error {
+		size := 1 // one entry to a key, as transactions write them
+		if t.packed {
+			size = blockEntries
+		}
+		w := newBlockWriter(lane, idx, t.inst, size)
+		err := mergeRuns(l.ctx, t.runs[oi], nil, func(r *rec, _ ID) error {
 			switch oi {
 			case 0:
 				spo := r.spo(orderSPO)
@@ -485,6 +661,31 @@ func (l *Loader) writeIndex(oi int, lane sinkLane) error {
 		}
 	}
 	return nil
+}
+
+// writeUnionIndex writes the graph-last twin (0: SPOG, 1: POSG, 2: OSPG) of
+// the instances of the unpacked named targets: one stream over all of
+// them, merged by triple then instance.
+func (l *Loader) writeUnionIndex(oi int, lane sinkLane, targets []*target) error {
+	var runs []run
+	var insts []ID
+	for _, t := range targets {
+		if !t.named || t.packed {
+			continue
+		}
+		for _, r := range t.runs[oi] {
+			runs = append(runs, r)
+			insts = append(insts, t.inst)
+		}
+	}
+	last := idxSPOG + byte(oi)
+	ord := [3]order{orderSPO, orderPOS, orderOSP}[oi]
+	var key [keyLen]byte
+	return mergeRuns(l.ctx, runs, insts, func(r *rec, inst ID) error {
+		spo := r.spo(ord)
+		putKey(key[:], last, inst, &spo)
+		return lane.add(last, key[:], nil)
+	})
 }
 
 // statCollector computes an instance's statistics from its SPO-sorted
@@ -551,51 +752,21 @@ func (l *Loader) link() (LoadResult, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	st := s.current()
-	for _, t := range l.order {
-		if r, ok := st.cat.graphs[t.g]; ok && !l.opts.Replace && len(r.Instances) > 0 {
-			if err := l.removeExisting(t, r.Instances); err != nil {
-				return LoadResult{}, fmt.Errorf("load: remove duplicates: %w", err)
-			}
-		}
-	}
-	if err := l.ctx.Err(); err != nil {
+	if err := l.removeDuplicates(st.cat); err != nil {
 		return LoadResult{}, err
 	}
 	var res LoadResult
 	err := s.updateLocked(l.ctx, func(tx *Txn) error {
-		if l.opts.Check != nil {
-			for _, t := range l.order {
-				_, exists := tx.cat.graphs[t.g]
-				var current GraphInfo
-				if exists {
-					current = tx.cat.info(t.g)
-				}
-				if err := l.opts.Check(current, exists); err != nil {
-					return err
-				}
-			}
+		if err := l.check(tx.cat); err != nil {
+			return err
 		}
 		for _, t := range l.order {
-			tx.cat.instances[t.inst] = &instanceRecord{Graph: t.g, Named: t.named, Packed: true, State: instanceLive, Quads: t.quads, Digest: t.dig}
+			tx.cat.instances[t.inst] = t.liveRecord()
 			tx.dirty[t.inst] = true
 			tx.preds[t.inst] = t.preds
 			tx.copied[t.inst] = true
-			gr := &graphRecord{Name: t.name}
-			if old, ok := tx.cat.graphs[t.g]; ok {
-				c := *old
-				gr = &c
-			}
-			if l.opts.Replace {
-				tx.retire(gr.Instances)
-				gr.Instances = []ID{t.inst}
-			} else {
-				gr.Instances = append(slices.Clone(gr.Instances), t.inst)
-			}
-			gr.Source, gr.Format = l.opts.Source, l.opts.Format
-			gr.LoadedAt, gr.ModifiedAt = tx.now, tx.now
-			if l.opts.Owner != "" {
-				gr.Owner = l.opts.Owner
-			}
+			gr, retired := t.linked(tx.cat.graphs[t.g], tx.now)
+			tx.retire(retired)
 			tx.cat.graphs[t.g] = gr
 			tx.graphs[t.g] = true
 			res.Quads += t.quads
@@ -610,6 +781,70 @@ func (l *Loader) link() (LoadResult, error) {
 		res.Graphs = append(res.Graphs, cat.info(t.g))
 	}
 	return res, nil
+}
+
+// removeDuplicates drops from the instances of appended graphs the quads
+// those graphs already hold. The caller holds the write lock.
+func (l *Loader) removeDuplicates(cat *catalog) error {
+	for _, t := range l.order {
+		if r, ok := cat.graphs[t.g]; ok && !t.opts.Replace && len(r.Instances) > 0 {
+			if err := l.removeExisting(t, r.Instances); err != nil {
+				return fmt.Errorf("load: remove duplicates: %w", err)
+			}
+		}
+	}
+	return l.ctx.Err()
+}
+
+// check runs the access check of every graph the load writes against the
+// catalog the load is linked into.
+func (l *Loader) check(cat *catalog) error {
+	for _, t := range l.order {
+		check := t.opts.Check
+		if check == nil {
+			check = l.opts.Check
+		}
+		if check == nil {
+			continue
+		}
+		_, exists := cat.graphs[t.g]
+		var current GraphInfo
+		if exists {
+			current = cat.info(t.g)
+		}
+		if err := check(current, exists); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// liveRecord is the record of t's instance once linked.
+func (t *target) liveRecord() *instanceRecord {
+	return &instanceRecord{Graph: t.g, Named: t.named, Packed: t.packed, State: instanceLive, Quads: t.quads, Digest: t.dig}
+}
+
+// linked returns the record of t's graph once the load is linked at time
+// now, given its current record (nil for a new graph), and the instances
+// the load replaces.
+func (t *target) linked(old *graphRecord, now time.Time) (gr *graphRecord, retired []ID) {
+	gr = &graphRecord{Name: t.name}
+	if old != nil {
+		c := *old
+		gr = &c
+	}
+	if t.opts.Replace {
+		retired = gr.Instances
+		gr.Instances = []ID{t.inst}
+	} else {
+		gr.Instances = append(slices.Clone(gr.Instances), t.inst)
+	}
+	gr.Source, gr.Format = t.opts.Source, t.opts.Format
+	gr.LoadedAt, gr.ModifiedAt = now, now
+	if t.opts.Owner != "" {
+		gr.Owner = t.opts.Owner
+	}
+	return gr, retired
 }
 
 // removeExisting deletes from t's instance the quads that the graph's
@@ -652,9 +887,27 @@ func (l *Loader) removeExisting(t *target, existing []ID) error {
 	}
 	wb := l.s.db.NewWriteBatch()
 	err = l.s.db.View(func(txn *badger.Txn) error {
+		// dropQuads serves unpacked graph-first indexes too (one-entry
+		// blocks); the graph-last keys of an unpacked named instance are
+		// deleted one by one.
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})
 		defer it.Close()
-		return dropQuads(it, t.inst, indexesFor(false), dups, wb.Set, wb.Delete)
+		if err := dropQuads(it, t.inst, indexesFor(false), dups, wb.Set, wb.Delete); err != nil {
+			return err
+		}
+		if t.packed || !t.named {
+			return nil
+		}
+		var key [keyLen]byte
+		for i := range dups {
+			for _, idx := range []byte{idxSPOG, idxPOSG, idxOSPG} {
+				putKey(key[:], idx, t.inst, &dups[i])
+				if err := wb.Delete(append([]byte(nil), key[:]...)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		wb.Cancel()

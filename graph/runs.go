@@ -200,21 +200,25 @@ func (s *spiller) cleanup() {
 	s.used = 0
 }
 
-// mergeRuns calls fn for each distinct record of the runs in ascending
-// order.
-func mergeRuns(ctx context.Context, runs []run, fn func(r *rec) error) error {
+// mergeRuns calls fn for each distinct (record, instance) of the runs in
+// ascending order. insts gives each run's instance (nil: all the same),
+// which breaks ties between equal records of different instances.
+func mergeRuns(ctx context.Context, runs []run, insts []ID, fn func(r *rec, inst ID) error) error {
 	h := &cursorHeap{}
 	defer func() {
 		for _, c := range h.cs {
 			c.r.close()
 		}
 	}()
-	for _, r := range runs {
+	for i, r := range runs {
 		rd, err := r.open()
 		if err != nil {
 			return err
 		}
 		c := &cursor{r: rd}
+		if insts != nil {
+			c.inst = insts[i]
+		}
 		ok, err := c.advance()
 		if err != nil {
 			rd.close()
@@ -228,6 +232,7 @@ func mergeRuns(ctx context.Context, runs []run, fn func(r *rec) error) error {
 	}
 	heap.Init(h)
 	var prev rec
+	var prevInst ID
 	first := true
 	n := 0
 	for len(h.cs) > 0 {
@@ -237,11 +242,11 @@ func mergeRuns(ctx context.Context, runs []run, fn func(r *rec) error) error {
 			}
 		}
 		c := h.cs[0]
-		if first || c.cur != prev {
-			if err := fn(&c.cur); err != nil {
+		if first || c.cur != prev || c.inst != prevInst {
+			if err := fn(&c.cur, c.inst); err != nil {
 				return err
 			}
-			prev, first = c.cur, false
+			prev, prevInst, first = c.cur, c.inst, false
 		}
 		ok, err := c.advance()
 		if err != nil {
@@ -258,8 +263,9 @@ func mergeRuns(ctx context.Context, runs []run, fn func(r *rec) error) error {
 }
 
 type cursor struct {
-	r   runReader
-	cur rec
+	r    runReader
+	cur  rec
+	inst ID
 }
 
 func (c *cursor) advance() (bool, error) {
@@ -273,10 +279,15 @@ func (c *cursor) advance() (bool, error) {
 
 type cursorHeap struct{ cs []*cursor }
 
-func (h *cursorHeap) Len() int           { return len(h.cs) }
-func (h *cursorHeap) Less(i, j int) bool { return compareRec(h.cs[i].cur, h.cs[j].cur) < 0 }
-func (h *cursorHeap) Swap(i, j int)      { h.cs[i], h.cs[j] = h.cs[j], h.cs[i] }
-func (h *cursorHeap) Push(x any)         { h.cs = append(h.cs, x.(*cursor)) }
+func (h *cursorHeap) Len() int { return len(h.cs) }
+func (h *cursorHeap) Less(i, j int) bool {
+	if c := compareRec(h.cs[i].cur, h.cs[j].cur); c != 0 {
+		return c < 0
+	}
+	return compareID(h.cs[i].inst, h.cs[j].inst) < 0
+}
+func (h *cursorHeap) Swap(i, j int) { h.cs[i], h.cs[j] = h.cs[j], h.cs[i] }
+func (h *cursorHeap) Push(x any)    { h.cs = append(h.cs, x.(*cursor)) }
 func (h *cursorHeap) Pop() any {
 	c := h.cs[len(h.cs)-1]
 	h.cs = h.cs[:len(h.cs)-1]

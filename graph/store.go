@@ -178,11 +178,13 @@ func badgerOptions(dir string, opts *Options) badger.Options {
 		bopts = badger.DefaultOptions("").WithInMemory(true)
 	}
 	// Memory is set explicitly: Badger's defaults peak near 850 MB during
-	// loads. Values are empty, so no value log is needed in practice, and
-	// keys are mostly hashes, which do not compress. Tables are 4 MiB at
-	// every level: the stream writer allocates a whole bottom-level table
-	// per builder and keeps up to 16 in flight, so Badger's default of
-	// doubling per level (64 MiB at the bottom) costs a gigabyte in loads.
+	// loads. Values are empty or small (index blocks of at most 32
+	// entries stay far below Badger's value threshold, in the tree), so
+	// no value log is needed in practice, and keys are mostly hashes,
+	// which do not compress. Tables are 4 MiB at every level: the stream
+	// writer allocates a whole bottom-level table per builder and keeps
+	// up to 16 in flight, so Badger's default of doubling per level
+	// (64 MiB at the bottom) costs a gigabyte in loads.
 	bopts.TableSizeMultiplier = 1
 	return bopts.
 		WithLogger(badgerLogger{opts.Logger}).

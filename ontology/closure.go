@@ -183,8 +183,8 @@ type link struct {
 
 // edgesOf reads the meaning edges of a node with two prefix scans, one over
 // the statements about it and one over the statements that point at it, in
-// every graph. The result is cached per snapshot.
-func (sc *snapshotCache) edgesOf(ctx context.Context, snap *graph.Snapshot, n graph.ID) (*nodeEdges, error) {
+// every graph. The result is cached per store state.
+func (sc *stateCache) edgesOf(ctx context.Context, snap *graph.Snapshot, n graph.ID) (*nodeEdges, error) {
 	if e, ok := sc.edges.get(n); ok {
 		return e, nil
 	}
@@ -278,7 +278,7 @@ func MeaningClosure(ctx context.Context, snap *graph.Snapshot, roots []graph.ID,
 	return cacheFor(snap).closure(ctx, snap, roots, withClose)
 }
 
-func (sc *snapshotCache) closure(ctx context.Context, snap *graph.Snapshot, roots []graph.ID, withClose bool) (*Closure, error) {
+func (sc *stateCache) closure(ctx context.Context, snap *graph.Snapshot, roots []graph.ID, withClose bool) (*Closure, error) {
 	c := &Closure{index: make(map[graph.ID]int)}
 	for _, r := range roots {
 		if !r.IsZero() && !r.IsLiteral() {

@@ -129,8 +129,9 @@ type Hit struct {
 // conforms to. Input ports do not count: a product is not about what it
 // merely consumes. Each product is reported once, with its best path.
 //
-// About caches what it reads per snapshot, so repeated calls on one
-// snapshot get faster.
+// About caches what it reads, and its answers, per store state
+// (graph.Snapshot.Version), so repeated calls on snapshots of unchanged
+// data get faster.
 func About(ctx context.Context, snap *graph.Snapshot, q AboutQuery) ([]Hit, Resolution, error) {
 	sc := cacheFor(snap)
 	res, err := sc.resolve(ctx, snap, q)
@@ -141,42 +142,83 @@ func About(ctx context.Context, snap *graph.Snapshot, q AboutQuery) ([]Hit, Reso
 	for i, c := range res.Concepts {
 		roots[i] = graph.TermID(c.Term)
 	}
-	cl, err := sc.closure(ctx, snap, roots, !q.ExactOnly)
+	key := answerKey(roots, q)
+	if hits, ok := sc.answer(key); ok {
+		return hits, res, nil
+	}
+	hits, err := sc.about(ctx, snap, roots, q)
 	if err != nil {
 		return nil, res, err
+	}
+	sc.putAnswer(key, hits)
+	return cloneHits(hits), res, nil
+}
+
+// about answers q for the resolved roots.
+func (sc *stateCache) about(ctx context.Context, snap *graph.Snapshot, roots []graph.ID, q AboutQuery) ([]Hit, error) {
+	cl, err := sc.closure(ctx, snap, roots, !q.ExactOnly)
+	if err != nil {
+		return nil, err
 	}
 	cands, err := sc.candidates(ctx, snap, cl, q.IncludeRetired)
 	if err != nil {
-		return nil, res, err
+		return nil, err
 	}
 	// Order by score, then by product IRI; decode labels only for the
-	// hits returned.
-	products := make(map[graph.ID]rdf.Term, len(cands))
-	for _, c := range cands {
-		t, err := snap.Term(c.product)
-		if err != nil {
-			return nil, res, err
-		}
-		products[c.product] = t
+	// hits returned. The sort moves small keys, not candidates.
+	type sortKey struct {
+		score float64
+		iri   string
+		i     int
 	}
-	slices.SortFunc(cands, func(a, b candidate) int {
-		if c := cmp.Compare(b.score(), a.score()); c != 0 {
+	keys := make([]sortKey, len(cands))
+	for i, c := range cands {
+		t, err := sc.term(snap, c.product)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = sortKey{c.score(), t.Value, i}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return strings.Compare(products[a.product].Value, products[b.product].Value)
+		return strings.Compare(a.iri, b.iri)
 	})
-	if q.Limit > 0 && len(cands) > q.Limit {
-		cands = cands[:q.Limit]
+	if q.Limit > 0 && len(keys) > q.Limit {
+		keys = keys[:q.Limit]
 	}
-	hits := make([]Hit, 0, len(cands))
-	for _, c := range cands {
-		h, err := sc.hit(ctx, snap, cl, c, products[c.product])
+	hits := make([]Hit, 0, len(keys))
+	for _, k := range keys {
+		h, err := sc.hit(ctx, snap, cl, cands[k.i])
 		if err != nil {
-			return nil, res, err
+			return nil, err
 		}
 		hits = append(hits, h)
 	}
-	return hits, res, nil
+	return hits, nil
+}
+
+// answerKey identifies the answer to q once its concepts are resolved:
+// the roots and the options that change the hits.
+func answerKey(roots []graph.ID, q AboutQuery) string {
+	var b strings.Builder
+	b.Grow(len(roots)*len(graph.ID{}) + 16)
+	for _, r := range roots {
+		b.Write(r[:])
+	}
+	fmt.Fprintf(&b, "|%t|%t|%d", q.IncludeRetired, q.ExactOnly, max(q.Limit, 0))
+	return b.String()
+}
+
+// cloneHits copies hits and their explanations, so that a caller may
+// change what it gets without changing the cached answer.
+func cloneHits(hits []Hit) []Hit {
+	out := slices.Clone(hits)
+	for i := range out {
+		out[i].Explanation = slices.Clone(out[i].Explanation)
+	}
+	return out
 }
 
 // hop is a step of the path from a product to a node carrying a meaning
@@ -194,6 +236,8 @@ type target struct {
 	// shape is set when the node is an entity or attribute of a model
 	// rather than the product or its dataset.
 	shape bool
+	// retired is set when the product is retired.
+	retired bool
 }
 
 // candidate is the best path found so far to one product.
@@ -224,7 +268,7 @@ func better(a, b candidate) bool {
 
 // candidates walks the meaning links of every member of the closure to the
 // products they belong to and keeps the best path per product.
-func (sc *snapshotCache) candidates(ctx context.Context, snap *graph.Snapshot, cl *Closure, includeRetired bool) ([]candidate, error) {
+func (sc *stateCache) candidates(ctx context.Context, snap *graph.Snapshot, cl *Closure, includeRetired bool) ([]candidate, error) {
 	best := make(map[graph.ID]int)
 	var out []candidate
 	for _, m := range cl.Members {
@@ -238,14 +282,10 @@ func (sc *snapshotCache) candidates(ctx context.Context, snap *graph.Snapshot, c
 				return nil, err
 			}
 			for _, t := range targets {
-				info, err := sc.product(ctx, snap, t.product)
-				if err != nil {
-					return nil, err
-				}
-				if info.retired && !includeRetired {
+				if t.retired && !includeRetired {
 					continue
 				}
-				c := candidate{product: t.product, target: t, link: l, member: m, retired: info.retired}
+				c := candidate{product: t.product, target: t, link: l, member: m, retired: t.retired}
 				if i, ok := best[t.product]; ok {
 					if better(c, out[i]) {
 						out[i] = c
@@ -272,10 +312,11 @@ type productInfo struct {
 // model) is looked up through the indexes from the nodes a query reaches,
 // never read in full: a query touches a few hundred of the catalog's
 // products, and reading all of them would make the first query on every
-// snapshot pay for the whole catalog. Each answer is cached per snapshot.
+// store state pay for the whole catalog. Each answer is cached per store
+// state.
 
 // product reports whether p is a data product, and whether it is retired.
-func (sc *snapshotCache) product(ctx context.Context, snap *graph.Snapshot, p graph.ID) (productInfo, error) {
+func (sc *stateCache) product(ctx context.Context, snap *graph.Snapshot, p graph.ID) (productInfo, error) {
 	f, err := sc.facts(ctx, snap, p)
 	if err != nil {
 		return productInfo{}, err
@@ -304,8 +345,8 @@ type labelCandidate struct {
 	lit  graph.ID
 }
 
-// facts reads (once per snapshot) the nodeFacts of n.
-func (sc *snapshotCache) facts(ctx context.Context, snap *graph.Snapshot, n graph.ID) (*nodeFacts, error) {
+// facts reads (once per store state) the nodeFacts of n.
+func (sc *stateCache) facts(ctx context.Context, snap *graph.Snapshot, n graph.ID) (*nodeFacts, error) {
 	if f, ok := sc.nodeFacts.get(n); ok {
 		return f, nil
 	}
@@ -344,7 +385,7 @@ func (sc *snapshotCache) facts(ctx context.Context, snap *graph.Snapshot, n grap
 // producersOf returns the products that publish dataset d, following the
 // DPROD modelling backwards: distribution dprod:isDistributionOf d, port
 // dprod:isAccessServiceOf distribution, product dprod:outputPort port.
-func (sc *snapshotCache) producersOf(ctx context.Context, snap *graph.Snapshot, d graph.ID) ([]graph.ID, error) {
+func (sc *stateCache) producersOf(ctx context.Context, snap *graph.Snapshot, d graph.ID) ([]graph.ID, error) {
 	if ps, ok := sc.producers.get(d); ok {
 		return ps, nil
 	}
@@ -375,7 +416,7 @@ func (sc *snapshotCache) producersOf(ctx context.Context, snap *graph.Snapshot, 
 }
 
 // conformersOf returns the datasets that conform to model m.
-func (sc *snapshotCache) conformersOf(ctx context.Context, snap *graph.Snapshot, m graph.ID) ([]graph.ID, error) {
+func (sc *stateCache) conformersOf(ctx context.Context, snap *graph.Snapshot, m graph.ID) ([]graph.ID, error) {
 	if ds, ok := sc.conformers.get(m); ok {
 		return ds, nil
 	}
@@ -399,7 +440,7 @@ func appendNew(ids []graph.ID, id graph.ID) []graph.ID {
 // is a dataset; and when it is a model element, the products whose output
 // datasets conform to its model (its own rdfs:isDefinedBy, or when it has
 // none, that of the node shape that lists it as sh:property).
-func (sc *snapshotCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n graph.ID) ([]target, error) {
+func (sc *stateCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n graph.ID) ([]target, error) {
 	if t, ok := sc.targets.get(n); ok {
 		return t, nil
 	}
@@ -472,12 +513,19 @@ func (sc *snapshotCache) targetsOf(ctx context.Context, snap *graph.Snapshot, n 
 			}
 		}
 	}
+	for i, t := range out {
+		info, err := sc.product(ctx, snap, t.product)
+		if err != nil {
+			return nil, err
+		}
+		out[i].retired = info.retired
+	}
 	sc.targets.put(n, out)
 	return out, nil
 }
 
 // hit decodes a candidate into a Hit with its explanation.
-func (sc *snapshotCache) hit(ctx context.Context, snap *graph.Snapshot, cl *Closure, c candidate, product rdf.Term) (Hit, error) {
+func (sc *stateCache) hit(ctx context.Context, snap *graph.Snapshot, cl *Closure, c candidate) (Hit, error) {
 	var steps []hop
 	steps = append(steps, c.target.hops...)
 	linkFrom := c.link.s
@@ -495,11 +543,12 @@ func (sc *snapshotCache) hit(ctx context.Context, snap *graph.Snapshot, cl *Clos
 		}
 		steps = append(steps, hop{m.ID, m.Pred, m.Rel})
 	}
-	h := Hit{Product: product, Score: c.score(), Close: c.member.Close, Retired: c.retired}
-	var err error
-	if h.Label, err = sc.label(ctx, snap, c.product); err != nil {
+	product, err := sc.node(ctx, snap, c.product)
+	if err != nil {
 		return Hit{}, err
 	}
+	h := Hit{Product: product.Term, Label: product.Label, Score: c.score(), Close: c.member.Close, Retired: c.retired}
+	h.Explanation = make(Explanation, 0, len(steps))
 	for _, s := range steps {
 		from, err := sc.node(ctx, snap, s.from)
 		if err != nil {
@@ -514,8 +563,13 @@ func (sc *snapshotCache) hit(ctx context.Context, snap *graph.Snapshot, cl *Clos
 	return h, nil
 }
 
-func (sc *snapshotCache) node(ctx context.Context, snap *graph.Snapshot, id graph.ID) (Node, error) {
-	t, err := snap.Term(id)
+// node returns id decoded, with its display label (see label); both are
+// cached per store state.
+func (sc *stateCache) node(ctx context.Context, snap *graph.Snapshot, id graph.ID) (Node, error) {
+	if n, ok := sc.nodes.get(id); ok {
+		return n, nil
+	}
+	t, err := sc.term(snap, id)
 	if err != nil {
 		return Node{}, err
 	}
@@ -523,7 +577,24 @@ func (sc *snapshotCache) node(ctx context.Context, snap *graph.Snapshot, id grap
 	if err != nil {
 		return Node{}, err
 	}
-	return Node{Term: t, Label: l}, nil
+	n := Node{Term: t, Label: l}
+	sc.nodes.put(id, n)
+	return n, nil
+}
+
+// term decodes id once per store state. The store's own term cache is
+// shared with every reader and cleared when full; discovery decodes the
+// same few thousand nodes on every call, so it keeps them itself.
+func (sc *stateCache) term(snap *graph.Snapshot, id graph.ID) (rdf.Term, error) {
+	if t, ok := sc.terms.get(id); ok {
+		return t, nil
+	}
+	t, err := snap.Term(id)
+	if err != nil {
+		return rdf.Term{}, fmt.Errorf("ontology: decode %s: %w", id, err)
+	}
+	sc.terms.put(id, t)
+	return t, nil
 }
 
 // labelRank orders the properties a display label is taken from.
@@ -543,11 +614,8 @@ func labelRank(p graph.ID) int {
 
 // label returns a display label for a resource: its skos:prefLabel,
 // dct:title, sh:name or rdfs:label, preferring English or untagged text;
-// "" when it has none.
-func (sc *snapshotCache) label(ctx context.Context, snap *graph.Snapshot, id graph.ID) (string, error) {
-	if l, ok := sc.labels.get(id); ok {
-		return l, nil
-	}
+// "" when it has none. Callers cache it through node.
+func (sc *stateCache) label(ctx context.Context, snap *graph.Snapshot, id graph.ID) (string, error) {
 	if id.IsLiteral() || id.IsZero() {
 		return "", nil
 	}
@@ -570,7 +638,6 @@ func (sc *snapshotCache) label(ctx context.Context, snap *graph.Snapshot, id gra
 			best, bestRank, bestLang = t.Value, c.rank, lang
 		}
 	}
-	sc.labels.put(id, best)
 	return best, nil
 }
 

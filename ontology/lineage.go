@@ -166,7 +166,7 @@ func Lineage(ctx context.Context, snap *graph.Snapshot, product rdf.Term, dir Di
 
 // lineageLinks finds the direct lineage neighbours of a node (a product, or
 // a dataset no product publishes).
-func (sc *snapshotCache) lineageLinks(ctx context.Context, snap *graph.Snapshot, n graph.ID, dir Direction) ([]rawLink, error) {
+func (sc *stateCache) lineageLinks(ctx context.Context, snap *graph.Snapshot, n graph.ID, dir Direction) ([]rawLink, error) {
 	var out []rawLink
 	// Ports: upstream products publish through an output port what n reads
 	// through an input port.
@@ -229,7 +229,7 @@ func (sc *snapshotCache) lineageLinks(ctx context.Context, snap *graph.Snapshot,
 // ownersOf returns the products that stand for r in lineage: r itself when
 // it is a product, the products that publish it when it is such a dataset,
 // and r itself otherwise.
-func (sc *snapshotCache) ownersOf(ctx context.Context, snap *graph.Snapshot, r graph.ID) ([]graph.ID, error) {
+func (sc *stateCache) ownersOf(ctx context.Context, snap *graph.Snapshot, r graph.ID) ([]graph.ID, error) {
 	info, err := sc.product(ctx, snap, r)
 	if err != nil {
 		return nil, err
@@ -247,7 +247,7 @@ func (sc *snapshotCache) ownersOf(ctx context.Context, snap *graph.Snapshot, r g
 // outputDatasets returns the datasets a product publishes: product
 // dprod:outputPort port, port dprod:isAccessServiceOf distribution,
 // distribution dprod:isDistributionOf dataset.
-func (sc *snapshotCache) outputDatasets(ctx context.Context, snap *graph.Snapshot, p graph.ID) ([]graph.ID, error) {
+func (sc *stateCache) outputDatasets(ctx context.Context, snap *graph.Snapshot, p graph.ID) ([]graph.ID, error) {
 	var out []graph.ID
 	ports, err := objects(ctx, snap, p, idOutputPort)
 	if err != nil {

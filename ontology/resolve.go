@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -87,21 +86,17 @@ func ConceptsByLabel(ctx context.Context, snap *graph.Snapshot, label string) ([
 	return cacheFor(snap).conceptsByLabel(ctx, snap, label)
 }
 
-func (sc *snapshotCache) conceptsByLabel(ctx context.Context, snap *graph.Snapshot, label string) ([]graph.ID, error) {
+func (sc *stateCache) conceptsByLabel(ctx context.Context, snap *graph.Snapshot, label string) ([]graph.ID, error) {
 	// The index is built by the first caller; a failed build (a cancelled
-	// context, say) is not remembered, so the next caller tries again. It
-	// is reused by later snapshots of the same store state (see
-	// latestLabels), since building it reads every label.
+	// context, say) is not remembered, so the next caller tries again.
+	// Every snapshot of the store state shares it (see cacheFor), since
+	// building it reads every label.
 	sc.labelMu.Lock()
 	if sc.labelIdx == nil {
-		idx, ok := latestLabels.get(snap.Version())
-		if !ok {
-			var err error
-			if idx, err = buildLabelIndex(ctx, snap); err != nil {
-				sc.labelMu.Unlock()
-				return nil, err
-			}
-			latestLabels.put(snap.Version(), idx)
+		idx, err := buildLabelIndex(ctx, snap)
+		if err != nil {
+			sc.labelMu.Unlock()
+			return nil, err
 		}
 		sc.labelIdx = idx
 	}
@@ -120,32 +115,8 @@ func (sc *snapshotCache) conceptsByLabel(ctx context.Context, snap *graph.Snapsh
 	return out, nil
 }
 
-// latestLabels keeps the label index of the most recent store state, so
-// that a new snapshot of unchanged data (a request of a server, a run of a
-// command) does not read every label again. One entry is enough: a
-// process serves one store, and a write makes the old index useless.
-var latestLabels labelIndexCache
-
-type labelIndexCache struct {
-	mu      sync.Mutex
-	version uint64
-	idx     map[string][]graph.ID
-}
-
-func (c *labelIndexCache) get(version uint64) (map[string][]graph.ID, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.idx, c.idx != nil && c.version == version
-}
-
-func (c *labelIndexCache) put(version uint64, idx map[string][]graph.ID) {
-	c.mu.Lock()
-	c.version, c.idx = version, idx
-	c.mu.Unlock()
-}
-
 // buildLabelIndex maps the normalised labels of all resources to them. It
-// reads every label once per snapshot; the type check is left to lookup
+// reads every label once per store state; the type check is left to lookup
 // time, where it concerns a handful of resources.
 func buildLabelIndex(ctx context.Context, snap *graph.Snapshot) (map[string][]graph.ID, error) {
 	idx := make(map[string][]graph.ID)
@@ -186,7 +157,7 @@ func isConceptOrClass(ctx context.Context, snap *graph.Snapshot, id graph.ID) (b
 }
 
 // resolve turns the query into the roots of the closure.
-func (sc *snapshotCache) resolve(ctx context.Context, snap *graph.Snapshot, q AboutQuery) (Resolution, error) {
+func (sc *stateCache) resolve(ctx context.Context, snap *graph.Snapshot, q AboutQuery) (Resolution, error) {
 	var res Resolution
 	var terms []rdf.Term
 	switch {

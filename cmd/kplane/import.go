@@ -28,10 +28,11 @@ func (a *app) importCommand() *cobra.Command {
 
 The kind of each file is told from its content. Each document becomes one named graph,
 named after what it describes (the contract's, product's or concept scheme's IRI) and
-owned by --domain, else by the document's own domain; importing a document again
-replaces its graph atomically. Every file is decoded and validated before anything is
-written: on an invalid file nothing changes, and the error names the file, the field
-path and the line and column. Product ports that reference contracts by id point at the
+owned by --domain, else by the document's own domain, and records the file it came
+from; importing a document again replaces its graph. The import is atomic as a whole:
+every document is imported, or none. Every file is decoded and validated before anything
+is written: on an invalid file nothing changes, and the error names the file, the field
+path and the line and column; a failure while writing changes nothing either. Product ports that reference contracts by id point at the
 IRIs of the contracts imported with them or already in the store.
 
 With --dry-run nothing is written; for each glossary the concepts and labels the import

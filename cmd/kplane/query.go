@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
 	"github.com/kplane/kplane/query/results"
+	"github.com/kplane/kplane/query/search"
 	"github.com/kplane/kplane/query/sparql/eval"
 )
 
@@ -44,11 +46,15 @@ A syntax error exits non-zero with line:col: message.`,
 			if err != nil {
 				return err
 			}
-			q, err := eval.Prepare(src, eval.Options{BaseIRI: base, UnionDefaultGraph: !stored, Timeout: timeout})
+			lazy := &lazySearch{}
+			q, err := eval.Prepare(src, eval.Options{BaseIRI: base, UnionDefaultGraph: !stored, Timeout: timeout,
+				PropertyFunctions: map[string]eval.PropertyFunction{search.SearchFunction: lazy}})
 			if err != nil {
 				return queryError(err)
 			}
 			return a.withStore(func(s *graph.Store) error {
+				lazy.store = s
+				defer lazy.close()
 				sn := s.Snapshot()
 				defer sn.Release()
 				if explain {
@@ -76,6 +82,38 @@ A syntax error exits non-zero with line:col: message.`,
 	f.BoolVar(&stored, "stored-default-graph", false, "use the store's default graph instead of the union of all graphs")
 	f.DurationVar(&timeout, "timeout", 0, "stop the query after this long (e.g. 30s; 0: no limit)")
 	return cmd
+}
+
+// lazySearch is kplane:search for "kplane query": it opens the store's
+// search index (bringing it up to date) only when a query calls it, so
+// that other queries do not pay for it.
+type lazySearch struct {
+	store *graph.Store
+	ix    *search.Index
+}
+
+// Call opens the index if needed and runs the search.
+func (l *lazySearch) Call(ctx context.Context, args []rdf.Term) ([][]rdf.Term, error) {
+	if l.ix == nil {
+		ix, err := search.OpenStore(ctx, l.store)
+		if err != nil {
+			return nil, fmt.Errorf("open the search index: %w", err)
+		}
+		l.ix = ix
+	}
+	return search.PropertyFunctions(l.ix)[search.SearchFunction].Call(ctx, args)
+}
+
+// Estimate needs no index.
+func (l *lazySearch) Estimate(args []rdf.Term) float64 {
+	return search.PropertyFunctions(nil)[search.SearchFunction].Estimate(args)
+}
+
+func (l *lazySearch) close() {
+	if l.ix != nil {
+		l.ix.Close()
+		l.ix = nil
+	}
 }
 
 // requestSource reads a query or update (what names it in errors) from

@@ -57,3 +57,28 @@ SELECT ?owner ?n WHERE { GRAPH <https://kplane.dev/graphs> { <http://example.org
 		t.Errorf("explain: %q", out)
 	}
 }
+
+// TestQuerySearch runs kplane:search inside a query, joined with a graph
+// pattern: the search opens the store's index on demand.
+func TestQuerySearch(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(t.TempDir(), "products.ttl")
+	os.WriteFile(doc, []byte(`@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dprod: <https://ekgf.github.io/dprod/> .
+@prefix ex: <http://example.org/> .
+ex:crm a dprod:DataProduct ; dct:title "Customer Extract" ; dprod:dataProductOwner ex:maya .
+ex:churn a dprod:DataProduct ; dct:title "Customer Churn" ; dprod:dataProductOwner ex:li .
+ex:orders a dprod:DataProduct ; dct:title "Sales Orders" ; dprod:dataProductOwner ex:maya .
+`), 0o644)
+	mustRun(t, dir, "", "load", "--graph", "http://example.org/g", doc)
+	out := mustRun(t, dir, "", "query", "--format", "json", `PREFIX kplane: <https://kplane.dev/ns#>
+PREFIX dprod: <https://ekgf.github.io/dprod/>
+SELECT ?p ?score WHERE { (?p ?score) kplane:search "customer" . ?p dprod:dataProductOwner <http://example.org/maya> }`)
+	res, err := results.ReadJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Solutions) != 1 || res.Solutions[0][0].Value != "http://example.org/crm" || res.Solutions[0][1].Datatype != "http://www.w3.org/2001/XMLSchema#double" {
+		t.Errorf("search joined with the owner: %s", out)
+	}
+}

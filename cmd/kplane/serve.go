@@ -132,6 +132,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 			MaxConcurrentQueries: o.maxQueries,
 			GraphQL:              gql,
 			Searcher:             indexSearcher{ix},
+			PropertyFunctions:    search.PropertyFunctions(ix),
 			OnWrite: func(ctx context.Context) {
 				sn := s.Snapshot()
 				defer sn.Release()

@@ -15,7 +15,7 @@ import (
 // contractVariants writes n ODCS contracts into dir: the demo's contracts,
 // each copy given its own id and canonical IRI so that every copy is a
 // separate document with a graph of its own.
-func contractVariants(b *testing.B, dir string, n int) []string {
+func contractVariants(b testing.TB, dir string, n int) []string {
 	b.Helper()
 	templates, _ := filepath.Glob(filepath.Join(demoDir, "*", "contracts", "*.odcs.yaml"))
 	if len(templates) == 0 {

@@ -3,9 +3,10 @@
 // spreadsheets — into the store, one named graph per document.
 //
 // Import tells each file's kind from its content, decodes and validates
-// every file before it writes anything, and then replaces each document's
-// graph atomically, so that importing a document again never leaves two
-// versions side by side. The graph is named after the document (the
+// every file before it writes anything, and then replaces the documents'
+// graphs in one atomic commit: every document of an import is imported or
+// none is, and importing a document again never leaves two versions side
+// by side. The graph is named after the document (the
 // contract's, product's or concept scheme's IRI, as the importers suggest),
 // owned by the document's domain, and remembers the file and the kind it
 // came from.
@@ -68,6 +69,12 @@ type Request struct {
 	// (the base followed by the name); see odcs.Options, odps.Options and
 	// glossary.Options.
 	DomainBase, PersonBase string
+	// Check, when set, is called for every document in the commit that
+	// makes the import visible, with the document's graph as it is then
+	// (exists is false for a new graph), while no other write can happen:
+	// an access check made here cannot be raced by a concurrent change of
+	// owner. An error aborts the whole import.
+	Check func(d *Document, current graph.GraphInfo, exists bool) error
 }
 
 // Result says what an import did, or with Request.DryRun would do.
@@ -216,9 +223,10 @@ type source struct {
 // its own named graph, replacing what the graph held. Nothing is written
 // when any file is unreadable, of unknown kind or invalid: the error names
 // every such file with the field path, line and column of each problem.
-// Each document's graph is replaced atomically; a failure while writing
-// (a full disk, a cancelled context) leaves the documents written before
-// it in place.
+// All graphs are replaced in one atomic commit: a failure while writing
+// (a full disk, a cancelled context, a refused Check) leaves the store as
+// it was, and no reader ever sees some documents of an import without the
+// others.
 func Import(ctx context.Context, store *graph.Store, req Request) (Result, error) {
 	if len(req.Files) == 0 {
 		return Result{}, errors.New("import: no files given")
@@ -263,43 +271,57 @@ func Import(ctx context.Context, store *graph.Store, req Request) (Result, error
 		return res, nil
 	}
 	snap.Release()
-	return res, writeAll(ctx, store, res.Documents)
+	if err := writeAll(ctx, store, res.Documents, req.Check); err != nil {
+		return Result{}, err
+	}
+	return res, nil
 }
 
-// writers is how many documents are written at a time. A small load spends
-// most of its time waiting for the store's commits, which the store
-// batches when several are pending.
-const writers = 4
-
-// writeAll writes the documents, several at a time; the graphs are
-// distinct, so the order does not matter. After the first failure no
-// further document is started.
-func writeAll(ctx context.Context, store *graph.Store, docs []Document) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(writers, len(docs)) {
-		wg.Go(func() {
-			for i := range next {
-				if err := write(ctx, store, &docs[i]); err != nil {
-					cancel(err)
-				}
-			}
-		})
+// writeAll writes every document into its graph in one load, so that the
+// import is atomic as a whole: each graph is replaced with the metadata
+// of its own document, and all of them are linked in the same commit.
+func writeAll(ctx context.Context, store *graph.Store, docs []Document, check func(*Document, graph.GraphInfo, bool) error) error {
+	l, err := store.NewLoader(ctx, graph.LoadOptions{})
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	for i := range docs {
-		if ctx.Err() != nil {
-			break
+		d := &docs[i]
+		opts := graph.GraphOptions{Replace: true, Source: d.File, Format: string(d.Kind), Owner: d.Owner}
+		if check != nil {
+			opts.Check = func(current graph.GraphInfo, exists bool) error {
+				if err := check(d, current, exists); err != nil {
+					return fmt.Errorf("import %s: %w", d.File, err)
+				}
+				return nil
+			}
 		}
-		next <- i
+		if err := l.SetGraph(d.Graph, opts); err != nil {
+			l.Abort()
+			return fmt.Errorf("import %s: %w", d.File, err)
+		}
+		// Each document its own blank node scope.
+		l.NewDocument()
+		for _, q := range d.quads {
+			q.G = d.Graph
+			if err := l.Add(q); err != nil {
+				l.Abort()
+				return fmt.Errorf("import %s: %w", d.File, err)
+			}
+		}
 	}
-	close(next)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
+	res, err := l.Commit()
+	if err != nil {
+		return fmt.Errorf("import of %d documents: %w", len(docs), err)
 	}
-	return ctx.Err()
+	written := make(map[rdf.Term]int64, len(res.Graphs))
+	for _, g := range res.Graphs {
+		written[g.Name] = g.Quads
+	}
+	for i := range docs {
+		docs[i].Quads = written[docs[i].Graph]
+	}
+	return nil
 }
 
 // decodeAll decodes the sources: contracts first, so that the data products
@@ -599,27 +621,4 @@ func distinct(quads []rdf.Quad) map[rdf.Quad]bool {
 		set[q] = true
 	}
 	return set
-}
-
-// write replaces the document's graph with its quads, atomically.
-func write(ctx context.Context, store *graph.Store, d *Document) error {
-	l, err := store.NewLoader(ctx, graph.LoadOptions{
-		Graph: d.Graph, Replace: true, Source: d.File, Format: string(d.Kind), Owner: d.Owner,
-	})
-	if err != nil {
-		return fmt.Errorf("import %s: %w", d.File, err)
-	}
-	l.NewDocument()
-	for _, q := range d.quads {
-		if err := l.Add(q); err != nil {
-			l.Abort()
-			return fmt.Errorf("import %s: %w", d.File, err)
-		}
-	}
-	res, err := l.Commit()
-	if err != nil {
-		return fmt.Errorf("import %s: %w", d.File, err)
-	}
-	d.Quads = res.Quads
-	return nil
 }

@@ -3,7 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
-	"github.com/kplane/kplane/ingest/w3ctest"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +14,7 @@ import (
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
 	"github.com/kplane/kplane/ingest/odcs/rules"
+	"github.com/kplane/kplane/ingest/w3ctest"
 	"github.com/kplane/kplane/ontology"
 )
 
@@ -435,5 +436,116 @@ func TestDomainOverride(t *testing.T) {
 	defer snap.Release()
 	if info, _ := snap.Graph(res.Documents[0].Graph); info.Owner != "retail" {
 		t.Errorf("owner %q, want the --domain given", info.Owner)
+	}
+}
+
+// graphInfos is every graph record a reader sees, timestamps included.
+func graphInfos(s *graph.Store) string {
+	snap := s.Snapshot()
+	defer snap.Release()
+	var b strings.Builder
+	for _, g := range snap.Graphs() {
+		fmt.Fprintf(&b, "%+v\n", g)
+	}
+	return b.String()
+}
+
+// TestFailedCommitChangesNothing imports documents whose seventh is
+// refused in the commit, after every document is decoded, validated and
+// written: nothing changes, not the graphs the import would replace nor
+// those it would create. Ten documents are linked in one store
+// transaction, seventy in the way of large imports; both must be atomic.
+func TestFailedCommitChangesNothing(t *testing.T) {
+	for _, n := range []int{10, 70} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s := openStore(t)
+			ctx := context.Background()
+			demoFiles := demoDocuments(t)
+			if _, err := Import(ctx, s, Request{Files: demoFiles}); err != nil {
+				t.Fatal(err)
+			}
+			before, beforeInfos := state(s), graphInfos(s)
+
+			// Some replace demo contracts with new versions, the others
+			// are new.
+			dir := t.TempDir()
+			var files []string
+			replaced := min(n/2, len(demoFiles)-1) // not the glossary
+			for i, f := range demoFiles[:replaced] {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := filepath.Join(dir, fmt.Sprintf("changed-%d-%s", i, filepath.Base(f)))
+				if err := os.WriteFile(changed, []byte(strings.Replace(string(data), "version: ", "version: 9", 1)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, changed)
+			}
+			files = append(files, contractVariants(t, t.TempDir(), n-len(files))...)
+			refused := files[6]
+			checked := map[string]bool{}
+			_, err := Import(ctx, s, Request{Files: files, Check: func(d *Document, current graph.GraphInfo, exists bool) error {
+				checked[d.File] = true
+				if exists != strings.HasPrefix(filepath.Base(d.File), "changed-") {
+					t.Errorf("%s checked as exists=%v", d.File, exists)
+				}
+				if d.File == refused {
+					return errors.New("not yours")
+				}
+				return nil
+			}})
+			if err == nil || !strings.Contains(err.Error(), "not yours") || !strings.Contains(err.Error(), refused) {
+				t.Fatalf("import with a refused document: %v; want the refusal naming %s", err, refused)
+			}
+			if !checked[refused] {
+				t.Errorf("%s not checked", refused)
+			}
+			if after := state(s); !after.equal(before) {
+				t.Errorf("a failed import changed the store: %d quads in %d graphs, before %d in %d", after.quads, len(after.graphs), before.quads, len(before.graphs))
+			}
+			if after := graphInfos(s); after != beforeInfos {
+				t.Errorf("a failed import changed graph records:\n%s\nwant\n%s", after, beforeInfos)
+			}
+
+			// Without the refusal every document is imported, each graph
+			// with its own source, format and owner...
+			res, err := Import(ctx, s, Request{Files: files})
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap := s.Snapshot()
+			for i, d := range res.Documents {
+				info, ok := snap.Graph(d.Graph)
+				if !ok || info.Source != files[i] || info.Format != string(ODCS) || info.Owner == "" || info.Owner != d.Owner || info.Quads != d.Quads || d.Quads == 0 {
+					t.Errorf("%s: graph %+v (found %v), document %+v", d.File, info, ok, d)
+				}
+				if d.Existed != (i < replaced) {
+					t.Errorf("%s: existed %v", d.File, d.Existed)
+				}
+			}
+			snap.Release()
+			imported := state(s)
+			if len(imported.graphs) != len(before.graphs)+n-replaced {
+				t.Errorf("%d graphs after importing %d new documents into %d graphs", len(imported.graphs), n-replaced, len(before.graphs))
+			}
+
+			// ...and importing them again replaces every graph: same
+			// content, the owner given.
+			res, err = Import(ctx, s, Request{Files: files, Domain: "retail"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap = s.Snapshot()
+			defer snap.Release()
+			for _, d := range res.Documents {
+				if info, _ := snap.Graph(d.Graph); !d.Existed || d.Before != d.Quads || info.Owner != "retail" || info.Quads != d.Quads {
+					t.Errorf("re-import of %s: existed %v, %d quads before, %d after, graph %+v", d.File, d.Existed, d.Before, d.Quads, info)
+				}
+			}
+			if again := state(s); !again.equal(imported) {
+				t.Errorf("re-import changed the content: %d quads in %d graphs, before %d in %d", again.quads, len(again.graphs), imported.quads, len(imported.graphs))
+			}
+		})
 	}
 }

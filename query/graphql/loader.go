@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/kplane/kplane/graph"
-	"github.com/kplane/kplane/graph/rdf"
 )
 
 // batcher collects the keys the resolvers of one level of a query ask for
@@ -45,6 +44,15 @@ func (b *batcher[V]) load(id graph.ID) func() (V, error) {
 	}
 	b.mu.Unlock()
 	return func() (V, error) { return b.get(id) }
+}
+
+// cached returns the value of id when it has been fetched already, so
+// that a resolver can answer at once instead of deferring to a thunk.
+func (b *batcher[V]) cached(id graph.ID) (V, bool) {
+	b.mu.Lock()
+	v, ok := b.done[id]
+	b.mu.Unlock()
+	return v, ok
 }
 
 func (b *batcher[V]) get(id graph.ID) (V, error) {
@@ -129,17 +137,23 @@ type request struct {
 	opts *Options
 
 	out *batcher[[]statement]
+	// walks keeps the results of path walks across the requests that
+	// share a snapshot; nil when the reader has no shared cache.
+	walks *statementCache
 
 	mu    sync.Mutex
 	in    map[graph.ID]*batcher[[]statement] // by predicate
-	paths map[string]*batcher[[]rdf.Term]    // by path.key
+	paths map[string]*batcher[[]ref]         // by path.key
 }
 
 func newRequest(ctx context.Context, r reader, opts *Options) *request {
-	req := &request{ctx: ctx, r: r, opts: opts, in: make(map[graph.ID]*batcher[[]statement]), paths: make(map[string]*batcher[[]rdf.Term])}
+	req := &request{ctx: ctx, r: r, opts: opts, in: make(map[graph.ID]*batcher[[]statement]), paths: make(map[string]*batcher[[]ref])}
 	req.out = newBatcher(func(ids []graph.ID) (map[graph.ID][]statement, error) {
 		return r.Out(ctx, ids)
 	})
+	if c, ok := r.(cachingReader); ok {
+		req.walks = c.cache
+	}
 	return req
 }
 

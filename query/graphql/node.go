@@ -31,6 +31,13 @@ func (n *node) iri() string {
 	return n.term.Value
 }
 
+// ref is a resource reached along a path, with its id, so that making a
+// node of it needs no hashing.
+type ref struct {
+	id   graph.ID
+	term rdf.Term
+}
+
 // hop is one step of a path through the graph: along pred, or against it.
 type hop struct {
 	pred    graph.ID
@@ -71,32 +78,49 @@ func (p path) key() string {
 }
 
 // follow returns the batcher of the resources reached along p.
-func (req *request) follow(p path) *batcher[[]rdf.Term] {
+func (req *request) follow(p path) *batcher[[]ref] {
 	k := p.key()
 	req.mu.Lock()
 	defer req.mu.Unlock()
 	if b, ok := req.paths[k]; ok {
 		return b
 	}
-	b := newBatcher(func(ids []graph.ID) (map[graph.ID][]rdf.Term, error) { return req.walk(ids, p) })
+	b := newBatcher(func(ids []graph.ID) (map[graph.ID][]ref, error) { return req.walkShared(ids, p, k) })
 	req.paths[k] = b
 	return b
 }
 
+// walkShared is walk through the cache of path results that the requests
+// sharing a snapshot share: a request walks only from the start nodes no
+// earlier request walked p from.
+func (req *request) walkShared(starts []graph.ID, p path, key string) (map[graph.ID][]ref, error) {
+	if req.walks == nil {
+		return req.walk(starts, p)
+	}
+	out, missing := req.walks.walked(key, starts)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	found, err := req.walk(missing, p)
+	if err != nil {
+		return nil, err
+	}
+	req.walks.addWalked(key, found)
+	for s, ts := range found {
+		out[s] = ts
+	}
+	return out, nil
+}
+
 // walk follows p from every start node, one batched read per hop and
 // chain: the number of store calls does not depend on len(starts).
-func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]rdf.Term, error) {
-	// reached is a node reached from a start node.
-	type reached struct {
-		id graph.ID
-		t  rdf.Term
-	}
-	result := make(map[graph.ID][]reached, len(starts))
+func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]ref, error) {
+	result := make(map[graph.ID][]ref, len(starts))
 	for _, c := range p.chains {
 		// reach maps each start node to the nodes reached so far.
-		reach := make(map[graph.ID][]reached, len(starts))
+		reach := make(map[graph.ID][]ref, len(starts))
 		for _, s := range starts {
-			reach[s] = []reached{{id: s}}
+			reach[s] = []ref{{id: s}}
 		}
 		frontier := starts
 		for _, h := range c {
@@ -112,11 +136,11 @@ func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]rdf.Term, er
 			}
 			next := make(map[graph.ID]bool)
 			for _, s := range starts {
-				var to []reached
+				var to []ref
 				for _, from := range reach[s] {
 					for _, st := range stmts[from.id] {
 						if st.P == h.pred && st.Other.Kind != rdf.KindLiteral {
-							to = append(to, reached{st.O, st.Other})
+							to = append(to, ref{st.O, st.Other})
 							next[st.O] = true
 						}
 					}
@@ -144,18 +168,18 @@ func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]rdf.Term, er
 	if err != nil {
 		return nil, err
 	}
-	terms := make(map[graph.ID][]rdf.Term, len(result))
+	refs := make(map[graph.ID][]ref, len(result))
 	for s, rs := range result {
-		var ts []rdf.Term
+		var kept []ref
 		for _, r := range rs {
 			if len(p.ofType) == 0 || hasAnyType(outs[r.id], p.ofType) {
-				ts = append(ts, r.t)
+				kept = append(kept, r)
 			}
 		}
-		slices.SortFunc(ts, compareTerms)
-		terms[s] = slices.CompactFunc(ts, func(a, b rdf.Term) bool { return a == b })
+		slices.SortFunc(kept, func(a, b ref) int { return compareTerms(a.term, b.term) })
+		refs[s] = slices.CompactFunc(kept, func(a, b ref) bool { return a.id == b.id })
 	}
-	return terms, nil
+	return refs, nil
 }
 
 var idType = graph.TermID(rdf.IRI(rdf.RDFType))
@@ -303,6 +327,15 @@ func untypedNode(req *request, t rdf.Term) any {
 		n.kind = classify(st)
 		return n, nil
 	})
+}
+
+// refNodes wraps resources as nodes of one GraphQL type.
+func refNodes(rs []ref, kind string) []any {
+	out := make([]any, len(rs))
+	for i, r := range rs {
+		out[i] = &node{term: r.term, id: r.id, kind: kind}
+	}
+	return out
 }
 
 // nodes wraps terms as nodes of one GraphQL type.

@@ -82,18 +82,38 @@ func (f productFilter) keep(st []statement) bool {
 // filterProducts keeps the products passing f, reading all their
 // statements in one call.
 func filterProducts(req *request, ts []rdf.Term, f productFilter) ([]rdf.Term, error) {
-	all := make([]graph.ID, len(ts))
+	rs := make([]ref, len(ts))
 	for i, t := range ts {
-		all[i] = graph.TermID(t)
+		rs[i] = ref{graph.TermID(t), t}
+	}
+	kept, err := filterRefs(req, rs, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rdf.Term, len(kept))
+	for i, r := range kept {
+		out[i] = r.term
+	}
+	return out, nil
+}
+
+// idsDataProduct is the type filterRefs keeps.
+var idsDataProduct = ids(ontology.DPRODDataProduct)
+
+// filterRefs is filterProducts for resources whose ids are known.
+func filterRefs(req *request, rs []ref, f productFilter) ([]ref, error) {
+	all := make([]graph.ID, len(rs))
+	for i, r := range rs {
+		all[i] = r.id
 	}
 	outs, err := req.out.getMany(all)
 	if err != nil {
 		return nil, err
 	}
-	var kept []rdf.Term
-	for i, t := range ts {
-		if hasAnyType(outs[all[i]], ids(ontology.DPRODDataProduct)) && f.keep(outs[all[i]]) {
-			kept = append(kept, t)
+	var kept []ref
+	for _, r := range rs {
+		if hasAnyType(outs[r.id], idsDataProduct) && f.keep(outs[r.id]) {
+			kept = append(kept, r)
 		}
 	}
 	return kept, nil
@@ -111,12 +131,12 @@ func (b *builder) productConn(desc string, pa path) *gql.Field {
 		Type:        b.connection("DataProduct"),
 		Description: desc,
 		Args:        b.productArgs(),
-		Resolve: withPath(pa, func(p gql.ResolveParams, ts []rdf.Term) (any, error) {
-			kept, err := filterProducts(res(p), ts, parseProductFilter(p.Args["filter"]))
+		Resolve: withPath(pa, func(p gql.ResolveParams, rs []ref) (any, error) {
+			kept, err := filterRefs(res(p), rs, parseProductFilter(p.Args["filter"]))
 			if err != nil {
 				return nil, err
 			}
-			return paginate(p, nodes(kept, "DataProduct"), b.opts)
+			return paginate(p, refNodes(kept, "DataProduct"), b.opts)
 		}),
 	}
 }

@@ -63,7 +63,11 @@ func withOut(fn func(n *node, st []statement) (any, error)) gql.FieldResolveFn {
 		if n == nil {
 			return nil, nil
 		}
-		load := res(p).out.load(n.id)
+		req := res(p)
+		if st, ok := req.out.cached(n.id); ok {
+			return fn(n, st)
+		}
+		load := req.out.load(n.id)
 		return thunk(func() (any, error) {
 			st, err := load()
 			if err != nil {
@@ -75,13 +79,17 @@ func withOut(fn func(n *node, st []statement) (any, error)) gql.FieldResolveFn {
 }
 
 // withPath resolves from the resources reached along a path, batched.
-func withPath(pa path, fn func(p gql.ResolveParams, ts []rdf.Term) (any, error)) gql.FieldResolveFn {
+func withPath(pa path, fn func(p gql.ResolveParams, rs []ref) (any, error)) gql.FieldResolveFn {
 	return func(p gql.ResolveParams) (any, error) {
 		n := src(p)
 		if n == nil {
 			return nil, nil
 		}
-		load := res(p).follow(pa).load(n.id)
+		b := res(p).follow(pa)
+		if rs, ok := b.cached(n.id); ok {
+			return fn(p, rs)
+		}
+		load := b.load(n.id)
 		return thunk(func() (any, error) {
 			ts, err := load()
 			if err != nil {
@@ -124,11 +132,11 @@ func (b *builder) ref(kind, descIRI, fallback string, pa path) *gql.Field {
 	return &gql.Field{
 		Type:        b.obj(kind),
 		Description: b.desc.of(descIRI, fallback),
-		Resolve: withPath(pa, func(_ gql.ResolveParams, ts []rdf.Term) (any, error) {
-			if len(ts) == 0 {
+		Resolve: withPath(pa, func(_ gql.ResolveParams, rs []ref) (any, error) {
+			if len(rs) == 0 {
 				return nil, nil
 			}
-			return newNode(ts[0], kind), nil
+			return &node{term: rs[0].term, id: rs[0].id, kind: kind}, nil
 		}),
 	}
 }
@@ -139,8 +147,8 @@ func (b *builder) refs(kind, descIRI, fallback string, pa path) *gql.Field {
 	return &gql.Field{
 		Type:        gql.NewNonNull(gql.NewList(gql.NewNonNull(b.obj(kind)))),
 		Description: b.desc.of(descIRI, fallback),
-		Resolve: withPath(pa, func(_ gql.ResolveParams, ts []rdf.Term) (any, error) {
-			return nodes(ts, kind), nil
+		Resolve: withPath(pa, func(_ gql.ResolveParams, rs []ref) (any, error) {
+			return refNodes(rs, kind), nil
 		}),
 	}
 }
@@ -152,8 +160,8 @@ func (b *builder) conn(kind, descIRI, fallback string, pa path) *gql.Field {
 		Type:        b.connection(kind),
 		Description: b.desc.of(descIRI, fallback),
 		Args:        pageArgs(),
-		Resolve: withPath(pa, func(p gql.ResolveParams, ts []rdf.Term) (any, error) {
-			return paginate(p, nodes(ts, kind), b.opts)
+		Resolve: withPath(pa, func(p gql.ResolveParams, rs []ref) (any, error) {
+			return paginate(p, refNodes(rs, kind), b.opts)
 		}),
 	}
 }

@@ -76,6 +76,9 @@ type statementCache struct {
 	size int
 	out  map[graph.ID][]statement
 	in   map[[2]graph.ID][]statement // by object and predicate
+	// walks holds the results of request.walk by path key and start
+	// node: the resources a field such as attributes or datasets lists.
+	walks map[string]map[graph.ID][]ref
 }
 
 func newStatementCache(max int) *statementCache {
@@ -88,12 +91,50 @@ func (c *statementCache) reset() {
 	c.size = 0
 	c.out = make(map[graph.ID][]statement)
 	c.in = make(map[[2]graph.ID][]statement)
+	c.walks = make(map[string]map[graph.ID][]ref)
 }
 
 func (c *statementCache) add(n int) {
 	c.size += n + 1
 	if c.size > c.max {
 		c.reset()
+	}
+}
+
+// walked returns the cached results of walking the path with key from
+// starts, and the starts it has none for.
+func (c *statementCache) walked(key string, starts []graph.ID) (map[graph.ID][]ref, []graph.ID) {
+	out := make(map[graph.ID][]ref, len(starts))
+	var missing []graph.ID
+	c.mu.RLock()
+	byStart := c.walks[key]
+	for _, s := range starts {
+		if ts, ok := byStart[s]; ok {
+			out[s] = ts
+		} else {
+			missing = append(missing, s)
+		}
+	}
+	c.mu.RUnlock()
+	return out, missing
+}
+
+// addWalked caches the results of walking the path with key.
+func (c *statementCache) addWalked(key string, found map[graph.ID][]ref) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	byStart := c.walks[key]
+	if byStart == nil {
+		byStart = make(map[graph.ID][]ref)
+		c.walks[key] = byStart
+	}
+	for s, ts := range found {
+		byStart[s] = ts
+		c.add(len(ts))
+		if len(c.walks) == 0 { // add started afresh
+			byStart = make(map[graph.ID][]ref)
+			c.walks[key] = byStart
+		}
 	}
 }
 

@@ -161,8 +161,6 @@ func (d *document) fields(graphKey func(graph.ID) string) map[string]any {
 	case TypeConcept, TypeDataset, TypeClass, TypeScheme, TypeDomain, TypeOwner:
 		m[fieldPriority2] = append(slices.Clone(d.name), d.syn...)
 	}
-	suggest := append(slices.Clone(d.name), d.syn...)
-	m[fieldSuggest] = suggest
 	graphs := make([]string, 0, len(d.graphs))
 	for g := range d.graphs {
 		graphs = append(graphs, graphKey(g))

@@ -21,6 +21,8 @@
 package search
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,6 +31,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -65,6 +68,8 @@ type Index struct {
 
 	mu  sync.RWMutex // guards idx, which Rebuild replaces
 	idx bleve.Index
+
+	suggest *typeahead // the labels of idx, for Suggest
 }
 
 // Open opens the index in dir, creating it when absent; dir "" keeps the
@@ -76,7 +81,12 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{dir: dir, idx: idx}, nil
+	ix := &Index{dir: dir, idx: idx, suggest: newTypeahead()}
+	if err := ix.suggest.open(idx, dir); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return ix, nil
 }
 
 // OpenStore opens the index beside a store (in <store dir>/search, or in
@@ -160,14 +170,18 @@ func initVersion(idx bleve.Index, version string) error {
 	return nil
 }
 
-// Close closes the index.
+// Close closes the index, saving its type-ahead index.
 func (ix *Index) Close() error {
+	ix.suggest.close()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.idx == nil {
 		return nil
 	}
-	err := ix.idx.Close()
+	err := ix.suggest.saveTo(ix.idx, ix.dir)
+	if cerr := ix.idx.Close(); err == nil {
+		err = cerr
+	}
 	ix.idx = nil
 	return err
 }
@@ -205,26 +219,218 @@ func (ix *Index) Sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, err
 }
 
 // Rebuild empties the index and indexes the whole of snap again.
+//
+// An index on disk is built beside the current one, which keeps serving
+// searches meanwhile, by Bleve's offline builder: documents are written
+// in large segments merged once at the end, rather than through the
+// online index's batches, persister and background merges, so the
+// rebuilt index is also a single segment, the fastest to search. It then
+// replaces the current one. An index in memory is emptied and filled by
+// Sync.
 func (ix *Index) Rebuild(ctx context.Context, snap *graph.Snapshot) (SyncStats, error) {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	if ix.dir != "" {
+		return ix.rebuildOffline(ctx, snap)
+	}
 	ix.mu.Lock()
 	if ix.idx == nil {
 		ix.mu.Unlock()
 		return SyncStats{}, errors.New("search: index is closed")
 	}
+	ix.suggest.close()
 	err := ix.idx.Close()
-	if err == nil && ix.dir != "" {
-		err = os.RemoveAll(ix.dir)
-	}
 	if err == nil {
 		ix.idx, err = openBleve(ix.dir)
+	}
+	if err == nil {
+		ix.suggest.reset(nil)
 	}
 	ix.mu.Unlock()
 	if err != nil {
 		return SyncStats{}, fmt.Errorf("search: rebuild: %w", err)
 	}
 	return ix.sync(ctx, snap)
+}
+
+// Offline build settings: documents per segment, and segments merged at
+// a time. Larger segments mean fewer merge passes.
+const (
+	builderBatchSize = 10000
+	builderMergeMax  = 20
+)
+
+// rebuildOffline builds the index of snap in a new directory and swaps it
+// in. A crash leaves either the old index or none (which the next Open
+// creates empty and the next Sync fills); the build directory of an
+// interrupted rebuild is removed by the next one.
+func (ix *Index) rebuildOffline(ctx context.Context, snap *graph.Snapshot) (SyncStats, error) {
+	start := time.Now()
+	var stats SyncStats
+	m, err := newMapping()
+	if err != nil {
+		return stats, fmt.Errorf("search: index mapping: %w", err)
+	}
+	version, err := mappingVersion(m)
+	if err != nil {
+		return stats, err
+	}
+	tmp := ix.dir + ".rebuild"
+	if err := os.RemoveAll(tmp); err != nil {
+		return stats, fmt.Errorf("search: rebuild: remove %s: %w", tmp, err)
+	}
+	builder, err := bleve.NewBuilder(tmp, m, map[string]any{
+		"batchSize":       builderBatchSize,
+		"mergeMax":        builderMergeMax,
+		"buildPathPrefix": tmp, // removed with it, even after a crash
+	})
+	if err != nil {
+		return stats, fmt.Errorf("search: rebuild: create builder in %s: %w", tmp, err)
+	}
+	current, keys := graphKeys(snap)
+	changed := make([]string, 0, len(current))
+	for k := range current {
+		changed = append(changed, k)
+	}
+	stats.Graphs = len(changed)
+	affected := make(map[graph.ID]string)
+	if err := addGraphResources(ctx, snap, changed, keys, affected); err != nil {
+		builder.Close()
+		os.RemoveAll(tmp)
+		return stats, err
+	}
+
+	// Building documents (reading the store) and indexing them (analysis,
+	// segments) run side by side.
+	whole, word, err := suggestAnalyzers(m)
+	if err != nil {
+		builder.Close()
+		os.RemoveAll(tmp)
+		return stats, err
+	}
+	type built struct {
+		id     string
+		fields map[string]any
+	}
+	docs := make(chan built, 256)
+	var suggestDocs []suggestDoc
+	buildErr := make(chan error, 1)
+	go func() {
+		defer close(docs)
+		b := newBuilder(ctx, snap)
+		graphKey := func(g graph.ID) string { return keys[g] }
+		for _, id := range sortedIDs(affected) {
+			if err := ctx.Err(); err != nil {
+				buildErr <- err
+				return
+			}
+			doc, err := b.build(id)
+			if err != nil {
+				buildErr <- err
+				return
+			}
+			if doc == nil {
+				continue
+			}
+			suggestDocs = append(suggestDocs, suggestDocOf(doc, whole, word))
+			docs <- built{doc.id.Value, doc.fields(graphKey)}
+		}
+		buildErr <- nil
+	}()
+	var indexErr error
+	for d := range docs {
+		if indexErr != nil {
+			continue // drain
+		}
+		if indexErr = builder.Index(d.id, d.fields); indexErr != nil {
+			indexErr = fmt.Errorf("search: index %s: %w", d.id, indexErr)
+		} else {
+			stats.Indexed++
+		}
+	}
+	err = cmp.Or(<-buildErr, indexErr)
+	var idx bleve.Index
+	if err == nil && stats.Indexed == 0 {
+		// The builder cannot write an index of no documents.
+		if err = os.RemoveAll(tmp); err == nil {
+			idx, err = openBleve(tmp)
+		}
+	} else {
+		if cerr := builder.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("search: rebuild: write index: %w", cerr)
+		}
+		if err == nil {
+			idx, err = bleve.Open(tmp)
+		}
+	}
+	if err == nil {
+		err = recordState(idx, version, current)
+		if err != nil {
+			idx.Close()
+		}
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return SyncStats{}, fmt.Errorf("search: rebuild: %w", err)
+	}
+
+	ix.suggest.close() // a load from the old index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx != nil {
+		ix.idx.Close()
+		ix.idx = nil
+	}
+	err = os.RemoveAll(ix.dir)
+	if err == nil {
+		idx.Close()
+		err = os.Rename(tmp, ix.dir)
+	}
+	if err == nil {
+		ix.idx, err = bleve.Open(ix.dir)
+	}
+	if err != nil {
+		// Leave a usable index: an empty one that the next Sync fills.
+		if idx, oerr := openBleve(ix.dir); oerr == nil {
+			ix.idx = idx
+			ix.suggest.reset(nil)
+		}
+		return SyncStats{}, fmt.Errorf("search: rebuild: replace index %s: %w", ix.dir, err)
+	}
+	ix.suggest.reset(suggestDocs)
+	if err := ix.suggest.saveTo(ix.idx, ix.dir); err != nil {
+		return stats, fmt.Errorf("search: rebuild: %w", err)
+	}
+	stats.Took = time.Since(start)
+	return stats, nil
+}
+
+// recordState writes the index version and the graph hashes it reflects.
+func recordState(idx bleve.Index, version string, hashes map[string]string) error {
+	enc, err := json.Marshal(hashes)
+	if err != nil {
+		return err
+	}
+	b := idx.NewBatch()
+	b.SetInternal(keyVersion, []byte(version))
+	b.SetInternal(keyHashes, enc)
+	if err := idx.Batch(b); err != nil {
+		return fmt.Errorf("record index state: %w", err)
+	}
+	return nil
+}
+
+// sortedIDs returns the keys of m in order, so that documents are built
+// and indexed in the same order every time.
+func sortedIDs(m map[graph.ID]string) []graph.ID {
+	ids := make([]graph.ID, 0, len(m))
+	for id := range m {
+		if id.IsIRI() {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b graph.ID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
 }
 
 // graphKeys returns the content hash of every graph of snap, keyed by the
@@ -245,6 +451,40 @@ func graphKeys(snap *graph.Snapshot) (map[string]string, map[graph.ID]string) {
 		keys[graph.TermID(g.Name)] = k
 	}
 	return hashes, keys
+}
+
+// addGraphResources adds to affected every subject and non-literal object
+// of the graphs named by changed that snap holds.
+func addGraphResources(ctx context.Context, snap *graph.Snapshot, changed []string, keys map[graph.ID]string, affected map[graph.ID]string) error {
+	byKey := make(map[string]graph.ID, len(keys))
+	for id, k := range keys {
+		byKey[k] = id
+	}
+	for _, k := range changed {
+		g, ok := byKey[k]
+		if !ok {
+			continue // gone
+		}
+		sel := graph.InGraph(g)
+		if k == defaultGraphKey {
+			sel = graph.DefaultGraph
+		}
+		it := snap.Scan(ctx, graph.Pattern{Graph: sel})
+		for it.Next() {
+			q := it.Quad()
+			if _, ok := affected[q.S]; !ok {
+				affected[q.S] = ""
+			}
+			if _, ok := affected[q.O]; !ok && !q.O.IsLiteral() {
+				affected[q.O] = ""
+			}
+		}
+		it.Close()
+		if err := it.Err(); err != nil {
+			return fmt.Errorf("search: read changed graph %s: %w", k, err)
+		}
+	}
+	return nil
 }
 
 func (ix *Index) sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, error) {
@@ -280,10 +520,6 @@ func (ix *Index) sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, err
 	if len(changed) == 0 {
 		return stats, nil
 	}
-	byKey := make(map[string]graph.ID, len(keys))
-	for id, k := range keys {
-		byKey[k] = id
-	}
 
 	// The resources to reindex: those whose documents drew on a changed
 	// graph, every subject and object of the changed graphs as they are
@@ -307,29 +543,8 @@ func (ix *Index) sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, err
 			}
 		}
 	}
-	for _, k := range changed {
-		g, ok := byKey[k]
-		if !ok {
-			continue // gone
-		}
-		sel := graph.InGraph(g)
-		if k == defaultGraphKey {
-			sel = graph.DefaultGraph
-		}
-		it := snap.Scan(ctx, graph.Pattern{Graph: sel})
-		for it.Next() {
-			q := it.Quad()
-			if _, ok := affected[q.S]; !ok {
-				affected[q.S] = ""
-			}
-			if _, ok := affected[q.O]; !ok && !q.O.IsLiteral() {
-				affected[q.O] = ""
-			}
-		}
-		it.Close()
-		if err := it.Err(); err != nil {
-			return stats, fmt.Errorf("search: read changed graph %s: %w", k, err)
-		}
+	if err := addGraphResources(ctx, snap, changed, keys, affected); err != nil {
+		return stats, err
 	}
 	if count > 0 {
 		var deps []string
@@ -345,23 +560,26 @@ func (ix *Index) sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, err
 		}
 	}
 
+	whole, word, err := suggestAnalyzers(idx.Mapping())
+	if err != nil {
+		return stats, err
+	}
 	b := newBuilder(ctx, snap)
 	graphKey := func(g graph.ID) string { return keys[g] }
 	batch := idx.NewBatch()
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
+	// The type-ahead index follows each batch once it is written.
+	pending := make(map[string]*suggestDoc)
+	write := func() error {
 		if err := idx.Batch(batch); err != nil {
 			return fmt.Errorf("search: write index batch: %w", err)
 		}
 		batch.Reset()
+		ix.suggest.update(pending)
+		pending = make(map[string]*suggestDoc)
 		return nil
 	}
-	for id, name := range affected {
-		if !id.IsIRI() {
-			continue
-		}
+	for _, id := range sortedIDs(affected) {
+		name := affected[id]
 		if err := ctx.Err(); err != nil {
 			return stats, err
 		}
@@ -378,15 +596,18 @@ func (ix *Index) sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, err
 				name = t.Value
 			}
 			batch.Delete(name)
+			pending[name] = nil
 			stats.Deleted++
 		} else {
 			if err := batch.Index(doc.id.Value, doc.fields(graphKey)); err != nil {
 				return stats, fmt.Errorf("search: index %s: %w", doc.id.Value, err)
 			}
+			sd := suggestDocOf(doc, whole, word)
+			pending[doc.id.Value] = &sd
 			stats.Indexed++
 		}
 		if batch.Size() >= batchSize {
-			if err := flush(); err != nil {
+			if err := write(); err != nil {
 				return stats, err
 			}
 		}
@@ -396,8 +617,8 @@ func (ix *Index) sync(ctx context.Context, snap *graph.Snapshot) (SyncStats, err
 		return stats, err
 	}
 	batch.SetInternal(keyHashes, enc)
-	if err := idx.Batch(batch); err != nil {
-		return stats, fmt.Errorf("search: write index batch: %w", err)
+	if err := write(); err != nil {
+		return stats, err
 	}
 	stats.Took = time.Since(start)
 	return stats, nil

@@ -33,7 +33,8 @@ const (
 	analyzerWord      = "kp_word"
 	analyzerQueryWord = "kp_query_word"
 	// analyzerWhole: the whole label as one folded token, for type-ahead
-	// on label beginnings.
+	// on label beginnings (which keeps its own index of labels: see
+	// typeahead.go).
 	analyzerWhole = "kp_whole"
 )
 
@@ -48,7 +49,6 @@ const (
 	fieldText      = "text"    // definitions, descriptions, notes, purpose
 	fieldConceptBy = "concept_via"
 	fieldBroaderBy = "broader_via"
-	fieldSuggest   = "suggest"
 	fieldDomain    = "domain"
 	fieldScheme    = "scheme"
 	fieldOwner     = "owner"
@@ -174,7 +174,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	for _, name := range []string{fieldPriority1, fieldPriority2} {
 		doc.AddFieldMappingsAt(name, text(analyzerEnglish, false, false))
 	}
-	doc.AddFieldMappingsAt(fieldSuggest, text(analyzerWhole, false, false))
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzerEnglish
 	im.StoreDynamic = false

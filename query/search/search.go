@@ -188,9 +188,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 
 // Query returns the best matches of text (IRI, type, label, score, what
 // matched), for use inside SPARQL queries as kplane:search: no filters but
-// the default one that leaves retired products out. The SPARQL evaluator
-// has no extension hook yet; once it has one, kplane:search(?text) binds
-// to the hits' IRIs and scores.
+// the default one that leaves retired products out (see PropertyFunctions).
 func (ix *Index) Query(ctx context.Context, text string, limit int) ([]Hit, error) {
 	res, err := ix.Search(ctx, Request{Text: text, Limit: limit})
 	if err != nil {
@@ -268,8 +266,14 @@ func (ix *Index) buildQuery(idx bleve.Index, r Request) (full, text query.Query,
 		must = append(must, bleve.NewDisjunctionQuery(any...))
 	}
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(must[1:]...)
-	bq.AddMust(tq)
+	if len(must) == 1 {
+		// The text query alone: a conjunction of one clause would score
+		// the same, one level of searchers slower.
+		bq.Must = tq
+	} else {
+		bq.AddMust(must[1:]...)
+		bq.AddMust(tq)
+	}
 	if !r.IncludeRetired && !slices.ContainsFunc(r.Lifecycles, func(s string) bool { return strings.EqualFold(localName(s), "retired") }) {
 		retired := bleve.NewTermQuery("retired")
 		retired.SetField(fieldLifecycle)
@@ -529,34 +533,6 @@ func firstString(v any) string {
 	return ""
 }
 
-// maxCompletions bounds the dictionary terms a suggestion prefix expands
-// to, per field.
-const maxCompletions = 48
-
-// addCompletions appends a term query for each of the first terms of field
-// that begin with prefix.
-func addCompletions(idx bleve.Index, alts *[]query.Query, field, prefix string, boost float64) error {
-	d, err := idx.FieldDictPrefix(field, []byte(prefix))
-	if err != nil {
-		return fmt.Errorf("search: complete %q: %w", prefix, err)
-	}
-	defer d.Close()
-	for n := 0; n < maxCompletions; n++ {
-		e, err := d.Next()
-		if err != nil {
-			return fmt.Errorf("search: complete %q: %w", prefix, err)
-		}
-		if e == nil {
-			break
-		}
-		tq := bleve.NewTermQuery(e.Term)
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		*alts = append(*alts, tq)
-	}
-	return nil
-}
-
 // Suggestion is one completion of a prefix.
 type Suggestion struct {
 	IRI   string  `json:"iri"`
@@ -573,76 +549,33 @@ type SuggestOptions struct {
 }
 
 // Suggest completes a prefix for type-ahead: resources whose label, or a
-// word of it, begins with the prefix (case and diacritics folded). It is
-// the fast path: no stemming, typo correction, facets or highlighting.
+// word of their English or untagged labels, begins with the prefix (case
+// and diacritics folded). A completed label scores above a completed word,
+// products above concepts above the rest; ties go to the shorter label.
+// It is the fast path: no stemming, typo correction, facets or
+// highlighting, and no Bleve query (see typeahead).
 func (ix *Index) Suggest(ctx context.Context, prefix string, opts SuggestOptions) ([]Suggestion, error) {
 	idx, release, err := ix.bleveIndex()
 	if err != nil {
 		return nil, err
 	}
-	defer release()
 	whole, err := analyze(idx, analyzerWhole, prefix)
+	var words []string
+	if err == nil {
+		words, err = analyze(idx, analyzerQueryWord, prefix)
+	}
+	release()
 	if err != nil || len(whole) == 0 || whole[0] == "" {
 		return nil, err
 	}
-	// Rather than a prefix query, which expands to every term with the
-	// prefix (thousands for two letters in a large catalog), take the
-	// first terms of the dictionary in order, shortest completions
-	// first: the cost stays bounded whatever the prefix.
-	var alts []query.Query
-	if err := addCompletions(idx, &alts, fieldSuggest, whole[0], 3); err != nil {
-		return nil, err
-	}
 	// A single word also completes any word of a label.
-	words, err := analyze(idx, analyzerQueryWord, prefix)
-	if err != nil {
-		return nil, err
-	}
+	word := ""
 	if len(words) == 1 && utf8.RuneCountInString(words[0]) >= 2 {
-		if err := addCompletions(idx, &alts, fieldName+suffixWord, words[0], 1); err != nil {
-			return nil, err
-		}
-	}
-	if len(alts) == 0 {
-		return nil, nil
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(bleve.NewDisjunctionQuery(alts...))
-	if len(opts.Types) > 0 {
-		var tqs []query.Query
-		for _, t := range opts.Types {
-			tq := bleve.NewTermQuery(strings.ToLower(t))
-			tq.SetField(fieldType)
-			tqs = append(tqs, tq)
-		}
-		bq.AddMust(bleve.NewDisjunctionQuery(tqs...))
-	}
-	// Products, then concepts, before the model elements that share
-	// their words.
-	for t, boost := range map[string]float64{TypeProduct: 4, TypeConcept: 2} {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(fieldType)
-		tq.SetBoost(boost)
-		bq.AddShould(tq)
-	}
-	if !opts.IncludeRetired {
-		retired := bleve.NewTermQuery("retired")
-		retired.SetField(fieldLifecycle)
-		bq.AddMustNot(retired)
+		word = words[0]
 	}
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	req := bleve.NewSearchRequestOptions(bq, min(limit, maxLimit), 0, false)
-	req.Fields = []string{fieldType, fieldLabel}
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: suggest %q: %w", prefix, err)
-	}
-	out := make([]Suggestion, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		out = append(out, Suggestion{IRI: h.ID, Type: firstString(h.Fields[fieldType]), Label: firstString(h.Fields[fieldLabel]), Score: h.Score})
-	}
-	return out, nil
+	return ix.suggest.suggest(ctx, whole[0], word, opts, min(limit, maxLimit))
 }

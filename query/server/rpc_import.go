@@ -11,6 +11,7 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/ingest/importer"
 	kplanev1 "github.com/kplane/kplane/proto/kplane/v1"
 )
@@ -74,25 +75,34 @@ func (s *Server) importDocuments(ctx context.Context, msg *kplanev1.ImportReques
 		return nil, badRequest{unstage(err, dir)}
 	}
 	// Every document's graph, as it is and as it will be, must be the
-	// client's to write.
-	if p.Role != RoleAdmin {
-		sn := s.cfg.Store.Snapshot()
-		for _, d := range plan.Documents {
-			gi, exists := sn.Graph(d.Graph)
-			if exists && !p.CanWriteOwnedBy(gi.Owner) {
-				sn.Release()
-				return nil, fmt.Errorf("%w: %s may not replace %s, owned by %s", ErrForbidden, p.Name, d.Graph.Value, ownerName(gi.Owner))
-			}
-			if !p.CanWriteOwnedBy(d.Owner) {
-				sn.Release()
-				return nil, fmt.Errorf("%w: %s may not import %s for %s", ErrForbidden, p.Name, filepath.Base(d.File), ownerName(d.Owner))
-			}
+	// client's to write: checked now, to refuse early, and again in the
+	// commit, where a concurrent change of owner cannot slip in.
+	allowed := func(d *importer.Document, current graph.GraphInfo, exists bool) error {
+		if p.Role == RoleAdmin {
+			return nil
 		}
-		sn.Release()
+		if exists && !p.CanWriteOwnedBy(current.Owner) {
+			return fmt.Errorf("%w: %s may not replace %s, owned by %s", ErrForbidden, p.Name, d.Graph.Value, ownerName(current.Owner))
+		}
+		if !p.CanWriteOwnedBy(d.Owner) {
+			return fmt.Errorf("%w: %s may not import %s for %s", ErrForbidden, p.Name, filepath.Base(d.File), ownerName(d.Owner))
+		}
+		return nil
 	}
+	sn := s.cfg.Store.Snapshot()
+	for i := range plan.Documents {
+		d := &plan.Documents[i]
+		gi, exists := sn.Graph(d.Graph)
+		if err := allowed(d, gi, exists); err != nil {
+			sn.Release()
+			return nil, err
+		}
+	}
+	sn.Release()
 	result := plan
 	if !msg.GetDryRun() {
 		req.DryRun = false
+		req.Check = allowed
 		result, err = importer.Import(ctx, s.cfg.Store, req)
 		if err != nil {
 			return nil, unstage(err, dir)

@@ -27,6 +27,7 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/proto/kplane/v1/kplanev1connect"
+	"github.com/kplane/kplane/query/sparql/eval"
 )
 
 // Config configures a Server. Store is required; the zero value of every
@@ -58,6 +59,10 @@ type Config struct {
 	// Searcher, when set, answers Search and Suggest and resolves labels
 	// for ProductsAbout; otherwise a scan of the labels does.
 	Searcher Searcher
+	// PropertyFunctions are the SPARQL property functions queries may
+	// call (eval.Options.PropertyFunctions), e.g. kplane:search from
+	// search.PropertyFunctions.
+	PropertyFunctions map[string]eval.PropertyFunction
 	// Updater runs SPARQL Update requests (default: package
 	// query/sparql/update, without LOAD).
 	Updater Updater
@@ -65,6 +70,10 @@ type Config struct {
 	// (loads, drops, imports, updates), e.g. to bring a search index up
 	// to date.
 	OnWrite func(ctx context.Context)
+	// IdleRelease is how long the server waits without requests before it
+	// hands memory back to the operating system (graph.Store.ReleaseMemory);
+	// zero means DefaultIdleRelease, a negative value never.
+	IdleRelease time.Duration
 	// Registry receives the server's metrics; nil uses a registry of the
 	// server's own, served at /metrics either way.
 	Registry *prometheus.Registry
@@ -72,12 +81,13 @@ type Config struct {
 
 // Server serves a store. Create it with New.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	mux     *http.ServeMux
-	slots   chan struct{}
-	metrics *metrics
-	handler http.Handler
+	cfg      Config
+	log      *slog.Logger
+	mux      *http.ServeMux
+	slots    chan struct{}
+	metrics  *metrics
+	activity activity
+	handler  http.Handler
 }
 
 // Defaults of Config.
@@ -114,6 +124,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	if cfg.IdleRelease == 0 {
+		cfg.IdleRelease = DefaultIdleRelease
+	}
 	s := &Server{
 		cfg:   cfg,
 		log:   cfg.Logger,
@@ -129,7 +142,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.routes()
-	s.handler = s.metrics.instrument(s.withCORS(s.withAuth(s.mux)))
+	s.activity.last.Store(time.Now().UnixNano())
+	s.handler = s.activity.track(s.metrics.instrument(s.withCORS(s.withAuth(s.mux))))
 	return s, nil
 }
 
@@ -179,6 +193,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go s.releaseWhenIdle(ctx)
 	select {
 	case err := <-errc:
 		return err

@@ -60,6 +60,7 @@ func (s *Server) prepare(req datasetRequest) (*eval.Query, error) {
 		BaseIRI:           req.base,
 		UnionDefaultGraph: !req.storedDefaultGraph,
 		Timeout:           s.cfg.QueryTimeout,
+		PropertyFunctions: s.cfg.PropertyFunctions,
 	})
 	if err != nil {
 		return nil, badRequest{err}

@@ -38,7 +38,8 @@ func IsFreshVar(name string) bool {
 
 // Operator is a node of the algebra: one of *BGP, *PathPattern, *Join,
 // *LeftJoin, *Filter, *Union, *Graph, *Extend, *Minus, *Table, *Service,
-// *Group, *OrderBy, *Project, *Distinct, *Reduced, *Slice.
+// *Group, *OrderBy, *Project, *Distinct, *Reduced, *Slice, or the
+// evaluator's *PropertyCall.
 type Operator interface {
 	// String formats the operator tree as an S-expression (see Format).
 	String() string

@@ -262,6 +262,8 @@ func opList(op Operator) sexp {
 		return list(items...)
 	case *PathPattern:
 		return list(atom("path"), termAtom(op.S), pathSexp(op.Path), termAtom(op.O))
+	case *PropertyCall:
+		return list(atom("propfunc"), termsSexp(op.Subject), atom("<"+op.IRI+">"), termsSexp(op.Object))
 	case *Join:
 		return list(atom("join"), opSexp(op.Left), opSexp(op.Right))
 	case *LeftJoin:

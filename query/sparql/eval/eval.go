@@ -53,6 +53,10 @@ type Options struct {
 	BaseIRI string
 	// Now is the value of NOW(); the zero time means the time of Exec.
 	Now time.Time
+	// PropertyFunctions are the property functions the query may call,
+	// keyed by predicate IRI: triple patterns with one of these
+	// predicates are evaluated by the function (see PropertyFunction).
+	PropertyFunctions map[string]PropertyFunction
 }
 
 // ErrTimeout is returned (wrapped) when a query exceeds Options.Timeout.
@@ -61,7 +65,9 @@ var ErrTimeout = errors.New("sparql: query time limit exceeded")
 // Query is a prepared query. It is immutable and may be executed any
 // number of times, concurrently.
 type Query struct {
-	// Algebra is the translated query.
+	// Algebra is the translated query, with the patterns that call
+	// property functions (Options.PropertyFunctions) as
+	// algebra.PropertyCall.
 	Algebra *algebra.Query
 	opts    Options
 	base    string // the query's base IRI (BASE, else Options.BaseIRI)
@@ -78,6 +84,7 @@ func Prepare(src string, opts Options) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	aq.Op = extractCalls(aq.Op, opts.PropertyFunctions)
 	base := pq.Prologue.Base
 	if base == "" {
 		base = opts.BaseIRI

@@ -46,6 +46,9 @@ type evaluator struct {
 	cache        map[cacheKey][]row // independent subtrees, evaluated once
 	probes       map[probeKey]*probeTable
 	lookups      map[probeKey]*lookupState
+	merged       map[probeKey]bool // BGPs whose merge join ran (for EXPLAIN)
+	bgpInfo      map[*algebra.BGP][]patternInfo
+	calls        map[callKey][][]graph.ID // property function results
 
 	analyze bool
 	stats   map[algebra.Operator]*opStats
@@ -89,6 +92,9 @@ func (q *Query) newEvaluator(ctx context.Context, snap *graph.Snapshot) (*evalua
 		cache:        map[cacheKey][]row{},
 		probes:       map[probeKey]*probeTable{},
 		lookups:      map[probeKey]*lookupState{},
+		merged:       map[probeKey]bool{},
+		bgpInfo:      map[*algebra.BGP][]patternInfo{},
+		calls:        map[callKey][][]graph.ID{},
 	}
 	now := q.opts.Now
 	if now.IsZero() {
@@ -188,6 +194,13 @@ func (ev *evaluator) collectVars(q *algebra.Query) {
 		case *algebra.PathPattern:
 			addTerm(op.S)
 			addTerm(op.O)
+		case *algebra.PropertyCall:
+			for _, t := range op.Subject {
+				addTerm(t)
+			}
+			for _, t := range op.Object {
+				addTerm(t)
+			}
 		case *algebra.Join:
 			walk(op.Left)
 			walk(op.Right)
@@ -444,8 +457,9 @@ func compatible(a, b row) (ok, shared bool) {
 // optimize plans op with the snapshot's statistics.
 func (ev *evaluator) optimize(op algebra.Operator) algebra.Operator {
 	o := &optimize.Optimizer{
-		Stats: ev.snap.Stats(),
-		Count: ev.countPattern,
+		Stats:        ev.snap.Stats(),
+		Count:        ev.countPattern,
+		PropertyCall: ev.estimateCall,
 		Fold: func(e algebra.Expression) (rdf.Term, bool) {
 			v, err := expr.Eval(e, &binding{ev: ev, r: ev.emptyRow(), sc: ev.defaultScope}, ev.env)
 			return v, err == nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/query/sparql/algebra"
+	"github.com/kplane/kplane/query/sparql/optimize"
 )
 
 // Explain returns the plan the query runs with on snap: the optimised
@@ -45,6 +46,8 @@ func (ev *evaluator) explain(b *strings.Builder, op algebra.Operator, depth int)
 		head = "BGP"
 	case *algebra.PathPattern:
 		head = fmt.Sprintf("Path %s %s %s", op.S, op.Path, op.O)
+	case *algebra.PropertyCall:
+		head = "PropertyFunction " + strings.TrimSpace(op.String())
 	case *algebra.Join:
 		how := "nested loop"
 		if ev.plan.HashJoins[op] || !ev.isCorrelatable(op.Right) {
@@ -115,7 +118,13 @@ func (ev *evaluator) explain(b *strings.Builder, op algebra.Operator, depth int)
 	if bgp, ok := op.(*algebra.BGP); ok {
 		for i, tp := range bgp.Patterns {
 			how := ""
-			if _, ok := ev.probes[probeKey{bgp, i, ev.defaultScope}]; ok {
+			merge := i == 1 && ev.plan.MergeJoins[bgp]
+			merged := merge && ev.merged[probeKey{bgp, 1, ev.defaultScope}]
+			if merge && !ev.analyze {
+				how = "  (merge join on ?" + optimize.MergeVar(bgp.Patterns[0], tp) + " planned)"
+			} else if merged {
+				how = "  (merge join on ?" + optimize.MergeVar(bgp.Patterns[0], tp) + ")"
+			} else if _, ok := ev.probes[probeKey{bgp, i, ev.defaultScope}]; ok {
 				how = "  (hash probe)"
 			} else if h := ev.plan.HashPatterns[bgp]; h != nil && h[i] {
 				how = "  (hash probe planned)"

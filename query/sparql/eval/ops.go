@@ -1,8 +1,10 @@
 package eval
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 
@@ -48,6 +50,8 @@ func (ev *evaluator) eval(op algebra.Operator, in row, sc *scope, yield func(row
 		return ev.bgp(op, 0, in, sc, yield)
 	case *algebra.PathPattern:
 		return ev.pathPattern(op, in, sc, yield)
+	case *algebra.PropertyCall:
+		return ev.propertyCall(op, in, yield)
 	case *algebra.Join:
 		return ev.join(op, in, sc, yield)
 	case *algebra.LeftJoin:
@@ -113,29 +117,27 @@ func (ev *evaluator) bgp(op *algebra.BGP, i int, r row, sc *scope, yield func(ro
 	if i == len(op.Patterns) {
 		return yield(r)
 	}
+	if i == 0 && ev.plan.MergeJoins[op] && ev.canMerge(op, r, sc) {
+		return ev.mergeJoin(op, r, sc, yield)
+	}
 	tp := op.Patterns[i]
-	s, ss := ev.patternTerm(tp.S, r)
-	p, ps := ev.patternTerm(tp.P, r)
-	o, os := ev.patternTerm(tp.O, r)
+	info := ev.patterns(op)[i]
+	slots := info.slots
+	var ids [3]graph.ID // the pattern with the row substituted
+	for pos, s := range slots {
+		if s < 0 {
+			ids[pos] = info.consts[pos]
+		} else {
+			ids[pos] = r[s]
+		}
+	}
+	s, p, o := ids[0], ids[1], ids[2]
 	next := func(q graph.EncodedQuad) bool {
 		if !ev.tick() {
 			return false
 		}
-		out := r
-		bind := func(slot int, id graph.ID) bool {
-			if slot < 0 {
-				return true
-			}
-			if !out[slot].IsZero() {
-				return out[slot] == id
-			}
-			if &out[0] == &r[0] {
-				out = slices.Clone(r)
-			}
-			out[slot] = id
-			return true
-		}
-		if !bind(ss, q.S) || !bind(ps, q.P) || !bind(os, q.O) {
+		out, ok := bindQuad(slots, q, r)
+		if !ok {
 			return true // a repeated variable, or a hashed match that differs
 		}
 		return ev.bgp(op, i+1, out, sc, yield)
@@ -158,6 +160,191 @@ func (ev *evaluator) bgp(op *algebra.BGP, i int, r row, sc *scope, yield func(ro
 		}
 	}
 	return ev.match(sc, s, p, o, next)
+}
+
+// bindQuad binds the variable slots of a pattern's positions (-1 for a
+// constant) to the ids of q. It returns r itself when q binds nothing new,
+// else a copy: r is never modified. ok is false when q does not fit what r
+// binds already (a repeated variable, or a hashed or merged match that
+// differs on a variable bound before).
+func bindQuad(slots [3]int, q graph.EncodedQuad, r row) (out row, ok bool) {
+	ids := [3]graph.ID{q.S, q.P, q.O}
+	out = r
+	for pos, slot := range slots {
+		if slot < 0 {
+			continue
+		}
+		if !out[slot].IsZero() {
+			if out[slot] != ids[pos] {
+				return nil, false
+			}
+			continue
+		}
+		if &out[0] == &r[0] {
+			out = slices.Clone(r)
+		}
+		out[slot] = ids[pos]
+	}
+	return out, true
+}
+
+// bindInPlace is bindQuad for a row the caller owns and has not passed
+// on: it binds q into out itself, and reports whether q fits.
+func bindInPlace(slots [3]int, q graph.EncodedQuad, out row) bool {
+	ids := [3]graph.ID{q.S, q.P, q.O}
+	for pos, slot := range slots {
+		if slot < 0 {
+			continue
+		}
+		if !out[slot].IsZero() && out[slot] != ids[pos] {
+			return false
+		}
+		out[slot] = ids[pos]
+	}
+	return true
+}
+
+// patternInfo is what evaluating a triple pattern needs of it: the
+// variable slot of each position (-1 for a constant) and the ids of its
+// constants.
+type patternInfo struct {
+	slots  [3]int
+	consts [3]graph.ID
+}
+
+// patterns returns the patternInfo of each pattern of a BGP, computed
+// once per query: encoding constants is too costly to repeat per solution.
+func (ev *evaluator) patterns(op *algebra.BGP) []patternInfo {
+	if infos, ok := ev.bgpInfo[op]; ok {
+		return infos
+	}
+	infos := make([]patternInfo, len(op.Patterns))
+	for i, tp := range op.Patterns {
+		infos[i].slots, infos[i].consts = ev.patternSlots(tp)
+	}
+	ev.bgpInfo[op] = infos
+	return infos
+}
+
+// patternSlots returns the variable slots of a pattern's positions, -1
+// for constants, and the ids of its constants.
+func (ev *evaluator) patternSlots(tp algebra.TriplePattern) (slots [3]int, consts [3]graph.ID) {
+	for pos, t := range [3]algebra.Term{tp.S, tp.P, tp.O} {
+		if t.IsVar() {
+			slots[pos] = ev.slot(t.Var)
+		} else {
+			slots[pos] = -1
+			consts[pos] = ev.constID(t.Value)
+		}
+	}
+	return slots, consts
+}
+
+// canMerge reports whether the first two patterns of op, planned as a
+// merge join, can be merged when evaluated against r in scope sc: the
+// scope's quads must come as one sorted stream (not the union of the
+// default graph with the named graphs, which are scanned one after the
+// other), and r must bind none of their variables, which would change
+// the index scanned and so the order.
+func (ev *evaluator) canMerge(op *algebra.BGP, r row, sc *scope) bool {
+	if sc.empty || sc.union && ev.hasDefault || len(op.Patterns) < 2 {
+		return false
+	}
+	for _, info := range ev.patterns(op)[:2] {
+		for _, s := range info.slots {
+			if s >= 0 && !r[s].IsZero() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// errUnordered reports a scan that does not come in the order a merge
+// join relies on (optimize.ScanOrder): a bug, never a property of data.
+var errUnordered = errors.New("sparql: internal error: merge join input is not sorted on the join variable")
+
+// mergeJoin evaluates op starting with a merge join of its first two
+// patterns, whose scans both come sorted on the variable they share
+// (optimize.MergeVar): the first is scanned, and for each run of its
+// quads with one value of the variable the second's scan, pulled
+// alongside, is advanced to the same value; the pairs of the two runs
+// continue through the rest of the BGP. Neither side is held in memory
+// beyond one run of the second.
+func (ev *evaluator) mergeJoin(op *algebra.BGP, r row, sc *scope, yield func(row) bool) bool {
+	a, b := op.Patterns[0], op.Patterns[1]
+	v := optimize.MergeVar(a, b)
+	va, vb := -1, -1
+	infos := ev.patterns(op)
+	aSlots, aConsts := infos[0].slots, infos[0].consts
+	bSlots, bConsts := infos[1].slots, infos[1].consts
+	for pos := range 3 {
+		if aSlots[pos] == ev.slot(v) {
+			va = pos
+		}
+		if bSlots[pos] == ev.slot(v) {
+			vb = pos
+		}
+	}
+	if ev.analyze {
+		ev.merged[probeKey{op, 1, sc}] = true
+	}
+	key := func(q graph.EncodedQuad, pos int) graph.ID { return [3]graph.ID{q.S, q.P, q.O}[pos] }
+	next, stop := iter.Pull(func(yield func(graph.EncodedQuad) bool) {
+		ev.match(sc, bConsts[0], bConsts[1], bConsts[2], yield)
+	})
+	defer stop()
+	head, more := next()
+	var run []graph.EncodedQuad // the quads of b whose value is cur
+	var cur graph.ID
+	first := true
+	return ev.match(sc, aConsts[0], aConsts[1], aConsts[2], func(qa graph.EncodedQuad) bool {
+		if !ev.tick() {
+			return false
+		}
+		x := key(qa, va)
+		if first || x != cur {
+			if !first && bytes.Compare(x[:], cur[:]) < 0 {
+				ev.fail(errUnordered)
+				return false
+			}
+			first, cur = false, x
+			run = run[:0]
+			for more {
+				y := key(head, vb)
+				c := bytes.Compare(y[:], x[:])
+				if c > 0 {
+					break
+				}
+				if c == 0 {
+					run = append(run, head)
+				}
+				nextHead, ok := next()
+				if ok {
+					if z := key(nextHead, vb); bytes.Compare(z[:], y[:]) < 0 {
+						ev.fail(errUnordered)
+						return false
+					}
+				}
+				head, more = nextHead, ok
+			}
+		}
+		if len(run) == 0 {
+			return true
+		}
+		for _, qb := range run {
+			// One copy of r per pair, bound in place: the pairs are
+			// many, and most fail the next pattern.
+			out := slices.Clone(r)
+			if !bindInPlace(aSlots, qa, out) || !bindInPlace(bSlots, qb, out) {
+				continue
+			}
+			if !ev.bgp(op, 2, out, sc, yield) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // Adaptive hashing: a pattern looked up once per solution switches to a
@@ -270,6 +457,13 @@ func (ev *evaluator) probeTable(op *algebra.BGP, i int, sc *scope) *probeTable {
 		} else {
 			consts[pos] = ev.constID(term.Value)
 		}
+	}
+	// Sizing the table up front saves rehashing it as it grows: the
+	// statistics give the size of a pattern with only its predicate
+	// constant.
+	if consts[0].IsZero() && !consts[1].IsZero() && consts[2].IsZero() {
+		n := min(ev.snap.PredicateStats(consts[1]).Quads, maxProbeTable)
+		t.quads = make(map[[2]graph.ID][]graph.EncodedQuad, n)
 	}
 	ok := ev.match(sc, consts[0], consts[1], consts[2], func(q graph.EncodedQuad) bool {
 		ids := [3]graph.ID{q.S, q.P, q.O}

@@ -1,8 +1,8 @@
 // Package optimize rewrites SPARQL algebra before evaluation: it folds
 // constant expressions, pushes filters down to the operators that bind
 // their variables, orders the triple patterns of basic graph patterns by
-// estimated cardinality, and chooses between index nested-loop and hash
-// joins.
+// estimated cardinality, and chooses between index nested-loop, hash and
+// merge joins.
 //
 // Every rewrite preserves the bottom-up semantics of section 18.5 of the
 // SPARQL 1.1 Recommendation: a filter only moves next to an operator that
@@ -38,7 +38,22 @@ type Optimizer struct {
 	// constants; ok is false when it raises an error (which must then
 	// happen at evaluation time, per solution).
 	Fold func(e algebra.Expression) (v rdf.Term, ok bool)
+	// PropertyCall, if set, estimates the solutions of a property
+	// function call whose variables in bound are bound before it is
+	// evaluated (see algebra.PropertyCall). Without it a call is
+	// estimated at defaultCallEstimate when its object is bound and as
+	// huge otherwise, so that it is placed after what binds its object.
+	PropertyCall func(call *algebra.PropertyCall, bound map[string]bool) float64
 }
+
+// defaultCallEstimate is the estimate of a property function call without
+// Optimizer.PropertyCall.
+const defaultCallEstimate = 100
+
+// unboundCallEstimate is the estimate of a property function call whose
+// object variables are not bound: such a call cannot run (it needs its
+// arguments), and this keeps it after the patterns that bind them.
+const unboundCallEstimate = 1e12
 
 // Plan is an optimised algebra expression with the optimizer's decisions.
 type Plan struct {
@@ -58,6 +73,12 @@ type Plan struct {
 	// rather than by one index lookup per solution: worth it when the
 	// solutions reaching the pattern are many and the pattern is small.
 	HashPatterns map[*algebra.BGP][]bool
+	// MergeJoins holds the BGPs whose first two patterns are joined by
+	// merging their index scans, which both come sorted on the variable
+	// they share (see MergeVar), instead of looking up or hashing the
+	// second pattern: two sequential scans and no table, worth it when
+	// both patterns are large.
+	MergeJoins map[*algebra.BGP]bool
 }
 
 // Probing thresholds: a pattern is hashed when at least minProbes
@@ -76,12 +97,21 @@ const seekCost = 4
 
 // Optimize rewrites op. The result is equivalent to op on every dataset.
 func (o *Optimizer) Optimize(op algebra.Operator) *Plan {
-	p := &Plan{Estimates: map[algebra.Operator]float64{}, HashJoins: map[*algebra.Join]bool{}, HashPatterns: map[*algebra.BGP][]bool{}}
+	p := newPlan()
 	op = o.fold(op)
 	op = pushFilters(op)
-	st := &planner{o: o, plan: p}
+	st := &planner{o: o, plan: p, counts: map[[3]graph.ID]float64{}}
 	p.Op, _ = st.walk(op, varSet{})
 	return p
+}
+
+func newPlan() *Plan {
+	return &Plan{
+		Estimates:    map[algebra.Operator]float64{},
+		HashJoins:    map[*algebra.Join]bool{},
+		HashPatterns: map[*algebra.BGP][]bool{},
+		MergeJoins:   map[*algebra.BGP]bool{},
+	}
 }
 
 // nondeterministic lists the functions that must not be folded: their
@@ -152,8 +182,12 @@ func (o *Optimizer) foldExpr(e algebra.Expression) algebra.Expression {
 	return out
 }
 
-// mapOperator rebuilds op bottom-up, applying fn to every operator after
-// its inputs have been rebuilt.
+// MapOperator rebuilds op bottom-up, applying fn to every operator after
+// its inputs have been rebuilt. It does not enter the patterns of EXISTS.
+func MapOperator(op algebra.Operator, fn func(algebra.Operator) algebra.Operator) algebra.Operator {
+	return mapOperator(op, fn)
+}
+
 func mapOperator(op algebra.Operator, fn func(algebra.Operator) algebra.Operator) algebra.Operator {
 	m := func(x algebra.Operator) algebra.Operator { return mapOperator(x, fn) }
 	switch op := op.(type) {
@@ -328,6 +362,9 @@ func pushInto(input algebra.Operator, exprs []algebra.Expression) algebra.Operat
 type planner struct {
 	o    *Optimizer
 	plan *Plan
+	// counts remembers the pattern counts asked of the Optimizer: the
+	// search for a BGP's order asks for the same ones many times.
+	counts map[[3]graph.ID]float64
 }
 
 // walk plans op for evaluation with the variables in bound already bound
@@ -342,12 +379,22 @@ func (pl *planner) walk(op algebra.Operator, bound varSet) (algebra.Operator, fl
 func (pl *planner) walk1(op algebra.Operator, bound varSet) (algebra.Operator, float64) {
 	switch op := op.(type) {
 	case *algebra.BGP:
-		pats, est, hash := pl.orderBGP(op.Patterns, bound)
+		pats, est, hash, merge := pl.orderBGP(op.Patterns, bound)
 		out := &algebra.BGP{Patterns: pats}
-		pl.markHash(out, hash)
+		pl.mark(out, hash, merge)
 		return out, est
 	case *algebra.PathPattern:
 		return op, pl.pathEstimate(op, bound)
+	case *algebra.PropertyCall:
+		for _, t := range op.Object {
+			if t.IsVar() && !bound[t.Var] {
+				return op, unboundCallEstimate
+			}
+		}
+		if pl.o.PropertyCall != nil {
+			return op, pl.o.PropertyCall(op, bound)
+		}
+		return op, defaultCallEstimate
 	case *algebra.Table:
 		return op, float64(len(op.Rows))
 	case *algebra.Filter:
@@ -463,7 +510,7 @@ func (pl *planner) join(op *algebra.Join, bound varSet) (algebra.Operator, float
 // estimate plans op on a scratch plan and returns its estimate, leaving
 // pl's plan untouched.
 func (pl *planner) estimate(op algebra.Operator, bound varSet) (algebra.Operator, float64) {
-	scratch := &planner{o: pl.o, plan: &Plan{Estimates: map[algebra.Operator]float64{}, HashJoins: map[*algebra.Join]bool{}, HashPatterns: map[*algebra.BGP][]bool{}}}
+	scratch := &planner{o: pl.o, plan: newPlan(), counts: pl.counts}
 	return scratch.walk(op, bound)
 }
 
@@ -481,7 +528,7 @@ func joinEstimate(le, re float64, lv, rv varSet) float64 {
 // that failing solutions are dropped before the remaining patterns are
 // joined. The prefixes become a left-deep chain of nested-loop joins.
 func (pl *planner) filteredBGP(bgp *algebra.BGP, exprs []algebra.Expression, bound varSet) (algebra.Operator, float64) {
-	pats, _, _ := pl.orderBGP(bgp.Patterns, bound)
+	pats, _, _, _ := pl.orderBGP(bgp.Patterns, bound)
 	// at[i] holds the filters to apply after pattern i.
 	at := make([][]algebra.Expression, len(pats))
 	var top []algebra.Expression
@@ -513,9 +560,9 @@ func (pl *planner) filteredBGP(bgp *algebra.BGP, exprs []algebra.Expression, bou
 		if at[i] == nil && i != len(pats)-1 {
 			continue
 		}
-		seg, segEst, hash := pl.orderBGP(pats[start:i+1], have)
+		seg, segEst, hash, merge := pl.orderBGP(pats[start:i+1], have)
 		segBGP := &algebra.BGP{Patterns: seg}
-		pl.markHash(segBGP, hash)
+		pl.mark(segBGP, hash, merge)
 		var part algebra.Operator = segBGP
 		pl.plan.Estimates[part] = segEst
 		for _, tp := range seg {
@@ -542,8 +589,12 @@ func (pl *planner) filteredBGP(bgp *algebra.BGP, exprs []algebra.Expression, bou
 	return acc, accEst
 }
 
-// markHash records the hashed patterns of a BGP, if any.
-func (pl *planner) markHash(bgp *algebra.BGP, hash []bool) {
+// mark records the hashed patterns of a BGP, if any, and whether its
+// first two patterns are merge-joined.
+func (pl *planner) mark(bgp *algebra.BGP, hash []bool, merge bool) {
+	if merge {
+		pl.plan.MergeJoins[bgp] = true
+	}
 	for _, h := range hash {
 		if h {
 			pl.plan.HashPatterns[bgp] = hash
@@ -552,18 +603,106 @@ func (pl *planner) markHash(bgp *algebra.BGP, hash []bool) {
 	}
 }
 
-// orderBGP orders triple patterns greedily: at each step the pattern with
-// the fewest estimated matches per solution so far, among those sharing a
-// variable with the patterns already placed (to avoid cross products). It
-// returns the ordered patterns, the estimated number of solutions, and
-// which patterns to match by hash probing.
-func (pl *planner) orderBGP(pats []algebra.TriplePattern, bound varSet) ([]algebra.TriplePattern, float64, []bool) {
+// orderBGP orders triple patterns and returns them with the estimated
+// number of solutions, which patterns to match by hash probing, and
+// whether the first two are merge-joined.
+//
+// The order is greedy (see greedy), except when a large pattern can be
+// merge-joined with another one (see mergeStart).
+func (pl *planner) orderBGP(pats []algebra.TriplePattern, bound varSet) ([]algebra.TriplePattern, float64, []bool, bool) {
+	out, rows, hash := pl.greedy(pats, bound, nil)
+	if len(bound) > 0 || len(pats) < 2 {
+		return out, rows, hash, false
+	}
+	if a, b, ok := pl.mergeStart(pats, out[0]); ok {
+		rest := make([]algebra.TriplePattern, 0, len(pats)-2)
+		for k, tp := range pats {
+			if k != a && k != b {
+				rest = append(rest, tp)
+			}
+		}
+		out, rows, hash = pl.greedy(rest, bound, []algebra.TriplePattern{pats[a], pats[b]})
+		return out, rows, hash, true
+	}
+	return out, rows, hash, false
+}
+
+// A BGP starts with a merge join of a pattern that the greedy order does
+// not start with when the pattern holds at least mergeMinQuads quads and
+// the greedy order's first pattern at least mergeMinStart, and at least
+// 1/probeRatio of the large pattern: then the solutions that would reach
+// the large pattern are many too, and looking it up once for each (an
+// index lookup costs about probeRatio quads read in order) would cost
+// more than reading it whole.
+const (
+	mergeMinQuads = 64 << 10
+	mergeMinStart = 4 << 10
+)
+
+// mergeStart chooses the two patterns to start a BGP with by a merge
+// join, if any: the largest pattern, when it holds at least mergeMinQuads
+// quads and the greedy order would reach it through other patterns
+// starting with first, itself large enough (see mergeMinStart), together
+// with a pattern it can be merged with. Reached through the solutions of
+// a large start, such a pattern costs a hash table of all its quads or
+// one index lookup per solution, and the estimates of those solutions
+// multiply the errors of every pattern before; merged, it is read once,
+// in order, with no table, and the patterns after it mostly check the
+// solutions it makes. After a selective start, lookups stay few and the
+// greedy order is kept.
+func (pl *planner) mergeStart(pats []algebra.TriplePattern, first algebra.TriplePattern) (a, b int, ok bool) {
+	size := func(tp algebra.TriplePattern) float64 {
+		return pl.count(constID(tp.S), constID(tp.P), constID(tp.O))
+	}
+	a = -1
+	for i, tp := range pats {
+		if a < 0 || size(tp) > size(pats[a]) {
+			a = i
+		}
+	}
+	if pats[a] == first || size(pats[a]) < mergeMinQuads || size(first) < mergeMinStart || size(pats[a]) > probeRatio*size(first) {
+		return 0, 0, false
+	}
+	// The partner binding more variables leaves more of the remaining
+	// patterns to be checks; among equals, the larger one, which is read
+	// in full either way.
+	b = -1
+	for j, tp := range pats {
+		if j == a || MergeVar(pats[a], tp) == "" {
+			continue
+		}
+		if b < 0 {
+			b = j
+			continue
+		}
+		nj, nb := len(patternVars(tp)), len(patternVars(pats[b]))
+		if nj > nb || nj == nb && size(tp) > size(pats[b]) {
+			b = j
+		}
+	}
+	return a, b, b >= 0
+}
+
+// greedy orders triple patterns after the patterns of prefix, which keep
+// their order: at each step the pattern with the fewest estimated matches
+// per solution so far, among those sharing a variable with the patterns
+// already placed (to avoid cross products). It returns the ordered
+// patterns, the estimated number of solutions, and which patterns to
+// match by hash probing (never the patterns of prefix).
+func (pl *planner) greedy(pats []algebra.TriplePattern, bound varSet, prefix []algebra.TriplePattern) ([]algebra.TriplePattern, float64, []bool) {
 	remaining := slices.Clone(pats)
-	out := make([]algebra.TriplePattern, 0, len(pats))
-	hash := make([]bool, 0, len(pats))
+	out := make([]algebra.TriplePattern, 0, len(prefix)+len(pats))
+	hash := make([]bool, 0, len(prefix)+len(pats))
 	have := bound.clone()
 	local := varSet{} // bound by the patterns placed so far
 	rows := 1.0
+	for _, tp := range prefix {
+		rows *= pl.patternCard(tp, have)
+		out = append(out, tp)
+		hash = append(hash, false)
+		have.addAll(patternVars(tp))
+		local.addAll(patternVars(tp))
+	}
 	for len(remaining) > 0 {
 		best, bestCard, bestConnected := -1, 0.0, false
 		for i, tp := range remaining {
@@ -582,6 +721,66 @@ func (pl *planner) orderBGP(pats []algebra.TriplePattern, bound varSet) ([]algeb
 		rows *= bestCard
 	}
 	return out, rows, hash
+}
+
+// MergeVar returns the variable on which two triple patterns can be
+// merge-joined when each is scanned with only its constants bound, or ""
+// if they cannot: it must be the first position each pattern's index scan
+// is sorted on after its constants (see ScanOrder), and occur once in each
+// pattern.
+func MergeVar(a, b algebra.TriplePattern) string {
+	va, vb := sortVar(a), sortVar(b)
+	if va == "" || va != vb {
+		return ""
+	}
+	return va
+}
+
+// sortVar returns the variable a pattern's scan is sorted on first, if it
+// occurs only once in the pattern.
+func sortVar(tp algebra.TriplePattern) string {
+	terms := [3]algebra.Term{tp.S, tp.P, tp.O}
+	pos := ScanOrder(!tp.S.IsVar(), !tp.P.IsVar(), !tp.O.IsVar())
+	if pos < 0 {
+		return ""
+	}
+	v := terms[pos].Var
+	n := 0
+	for _, t := range terms {
+		if t.IsVar() && t.Var == v {
+			n++
+		}
+	}
+	if n != 1 {
+		return ""
+	}
+	return v
+}
+
+// ScanOrder returns the position (0 subject, 1 predicate, 2 object) on
+// which the store's scan of a pattern with the given positions bound is
+// sorted first among the unbound ones, or -1 when all are bound. It
+// mirrors the store's choice of index (SPO, POS or OSP, graph/keys.go):
+// the evaluator checks the order while merging and fails loudly should
+// the two ever disagree.
+func ScanOrder(s, p, o bool) int {
+	switch {
+	case s && p && o:
+		return -1
+	case s && p:
+		return 2 // SPO
+	case s && o:
+		return 1 // OSP
+	case s:
+		return 1 // SPO
+	case p && o:
+		return 0 // POS
+	case p:
+		return 2 // POS
+	case o:
+		return 0 // OSP
+	}
+	return 0 // SPO
 }
 
 // worthHashing decides whether a pattern reached by about probes
@@ -657,7 +856,15 @@ func (pl *planner) patternCard(tp algebra.TriplePattern, bound varSet) float64 {
 // wildcards).
 func (pl *planner) count(s, p, o graph.ID) float64 {
 	if pl.o.Count != nil {
-		return pl.o.Count(s, p, o)
+		k := [3]graph.ID{s, p, o}
+		if n, ok := pl.counts[k]; ok {
+			return n
+		}
+		n := pl.o.Count(s, p, o)
+		if pl.counts != nil {
+			pl.counts[k] = n
+		}
+		return n
 	}
 	st := pl.o.Stats
 	if st == nil {

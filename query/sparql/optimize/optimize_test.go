@@ -120,3 +120,47 @@ func TestCorrelatable(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeJoinChoice(t *testing.T) {
+	// Pattern sizes by predicate, as a Count function would measure them.
+	sizes := map[string]float64{"takes": 300_000, "teaches": 20_000, "advises": 40_000, "few": 5, "huge": 2_000_000}
+	byID := map[graph.ID]float64{}
+	for name, n := range sizes {
+		byID[graph.TermID(rdf.IRI("http://example.org/"+name))] = n
+	}
+	o := &Optimizer{Count: func(s, p, o graph.ID) float64 {
+		n := byID[p]
+		if !s.IsZero() || !o.IsZero() {
+			n = min(n, 3)
+		}
+		return n
+	}}
+	tests := []struct {
+		name, query string
+		merge       string // the first two patterns' predicates, "" for no merge
+	}{
+		{"large start reaching a large pattern", `SELECT * { ?x e:advises ?y . ?y e:teaches ?z . ?x e:takes ?z }`, "takes teaches"},
+		{"selective start", `SELECT * { ?x e:advises ?y . ?y e:teaches ?z . ?x e:takes ?z . ?y e:few ?w }`, ""},
+		{"pattern too large to read whole", `SELECT * { ?x e:teaches ?y . ?x e:huge ?z }`, ""},
+		{"no shared sort variable", `SELECT * { ?x e:advises ?y . ?x e:takes ?z }`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := o.Optimize(translate(t, prefix+tc.query))
+			bgp, ok := p.Op.(*algebra.Project).Input.(*algebra.BGP)
+			if !ok {
+				t.Fatalf("no BGP in %s", algebra.Format(p.Op))
+			}
+			got := ""
+			if p.MergeJoins[bgp] {
+				local := func(tp algebra.TriplePattern) string {
+					return strings.TrimPrefix(tp.P.Value.Value, "http://example.org/")
+				}
+				got = local(bgp.Patterns[0]) + " " + local(bgp.Patterns[1])
+			}
+			if got != tc.merge {
+				t.Errorf("merge %q, want %q in %s", got, tc.merge, algebra.Format(bgp))
+			}
+		})
+	}
+}

@@ -102,6 +102,14 @@ func certain(op algebra.Operator) varSet {
 			s[op.O.Var] = true
 		}
 		return s
+	case *algebra.PropertyCall:
+		// The first subject term is what the function finds; the others
+		// (a score, a label) may be left unbound by some solutions.
+		s := varSet{}
+		if len(op.Subject) > 0 && op.Subject[0].IsVar() {
+			s[op.Subject[0].Var] = true
+		}
+		return s
 	case *algebra.Join:
 		s := certain(op.Left)
 		s.addAll(certain(op.Right))
@@ -179,6 +187,12 @@ func maybe(op algebra.Operator, s varSet) {
 		if op.O.IsVar() {
 			s[op.O.Var] = true
 		}
+	case *algebra.PropertyCall:
+		for _, t := range op.Subject {
+			if t.IsVar() {
+				s[t.Var] = true
+			}
+		}
 	case *algebra.Join:
 		maybe(op.Left, s)
 		maybe(op.Right, s)
@@ -242,7 +256,7 @@ func maybe(op algebra.Operator, s varSet) {
 // must not see the outer bindings.
 func Correlatable(op algebra.Operator) bool {
 	switch op := op.(type) {
-	case *algebra.BGP, *algebra.PathPattern, *algebra.Table:
+	case *algebra.BGP, *algebra.PathPattern, *algebra.Table, *algebra.PropertyCall:
 		return true
 	case *algebra.Join:
 		return Correlatable(op.Left) && Correlatable(op.Right)
