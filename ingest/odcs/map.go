@@ -2,6 +2,7 @@ package odcs
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -159,7 +160,9 @@ func (m *mapper) definitions(s rdf.Term, defs []AuthoritativeDefinition) {
 }
 
 // value turns a scalar YAML value into a typed literal; collections are
-// kept as their JSON text.
+// kept as their JSON text. Numbers are written as JSON writes them, so a
+// float with an integral value (1.0) is an xsd:integer, as in the JSON form
+// of the contract.
 func value(v any) (rdf.Term, bool) {
 	switch v := v.(type) {
 	case nil:
@@ -168,22 +171,84 @@ func value(v any) (rdf.Term, bool) {
 		return rdf.String(v), true
 	case bool:
 		return rdf.Literal(strconv.FormatBool(v), rdf.XSDBoolean), true
-	case json.Number:
-		s := v.String()
-		switch {
-		case strings.ContainsAny(s, "eE"):
-			return rdf.Literal(s, rdf.XSDDouble), true
-		case strings.Contains(s, "."):
-			return rdf.Literal(s, rdf.XSDDecimal), true
-		default:
-			return rdf.Literal(s, rdf.XSDInteger), true
+	case int:
+		return rdf.Literal(strconv.Itoa(v), rdf.XSDInteger), true
+	case int64:
+		return rdf.Literal(strconv.FormatInt(v, 10), rdf.XSDInteger), true
+	case uint64:
+		return rdf.Literal(strconv.FormatUint(v, 10), rdf.XSDInteger), true
+	case float64:
+		return floatValue(v), true
+	case map[string]any, []any:
+		b, err := json.Marshal(v)
+		if err != nil {
+			// Only infinities and NaN, which YAML has and JSON lacks, fail.
+			if b, err = json.Marshal(finiteJSON(v)); err != nil {
+				return rdf.Term{}, false
+			}
 		}
+		return rdf.Literal(string(b), rdf.RDFJSON), true
 	default:
+		// Timestamps and binary values of tagged YAML scalars: kept as
+		// their JSON form, a string.
 		b, err := json.Marshal(v)
 		if err != nil {
 			return rdf.Term{}, false
 		}
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			return rdf.String(s), true
+		}
 		return rdf.Literal(string(b), rdf.RDFJSON), true
+	}
+}
+
+// finiteJSON returns a copy of a collection with its infinities and NaNs
+// replaced by the strings "INF", "-INF" and "NaN" (their xsd:double forms),
+// so that it can be written as JSON.
+func finiteJSON(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return floatValue(v).Value
+		}
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = finiteJSON(x)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = finiteJSON(x)
+		}
+		return out
+	}
+	return v
+}
+
+// floatValue writes a float as JSON does (1.5, 1e-07, 1e+21), typed by that
+// text: xsd:double with an exponent, xsd:decimal with a fraction, else
+// xsd:integer. Infinities and NaN, which JSON lacks, are xsd:double.
+func floatValue(f float64) rdf.Term {
+	switch {
+	case math.IsInf(f, 1):
+		return rdf.Literal("INF", rdf.XSDDouble)
+	case math.IsInf(f, -1):
+		return rdf.Literal("-INF", rdf.XSDDouble)
+	case math.IsNaN(f):
+		return rdf.Literal("NaN", rdf.XSDDouble)
+	}
+	b, _ := json.Marshal(f)
+	s := string(b)
+	switch {
+	case strings.ContainsAny(s, "eE"):
+		return rdf.Literal(s, rdf.XSDDouble)
+	case strings.Contains(s, "."):
+		return rdf.Literal(s, rdf.XSDDecimal)
+	default:
+		return rdf.Literal(s, rdf.XSDInteger)
 	}
 }
 
@@ -446,6 +511,3 @@ func (m *mapper) sla(c rdf.Term, s SLAProperty) {
 	m.str(n, ontology.KplaneSchedule, s.Schedule)
 	m.str(n, ontology.KplaneScheduler, s.Scheduler)
 }
-
-// jsonMarshal encodes a generic YAML value as JSON.
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -103,7 +103,7 @@ func Decode(r io.Reader, opts Options) (*Document, error) {
 	if err := Validate(doc); err != nil {
 		return nil, err
 	}
-	c, err := decodeContract(doc.Value)
+	c, err := contractOf(doc.Value.(map[string]any))
 	if err != nil {
 		return nil, fmt.Errorf("odcs: %s: %w", opts.File, err)
 	}
@@ -111,19 +111,6 @@ func Decode(r io.Reader, opts Options) (*Document, error) {
 	iri := c.CanonicalIRI(opts.ContractBase)
 	m.contract(rdf.IRI(iri))
 	return &Document{Contract: c, IRI: iri, ID: c.ID, Domain: c.Domain, Quads: m.quads}, nil
-}
-
-// decodeContract turns the validated generic value into typed values.
-func decodeContract(v any) (*Contract, error) {
-	data, err := jsonMarshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var c Contract
-	if err := unmarshalNumbers(data, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
 }
 
 func init() {

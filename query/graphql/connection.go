@@ -21,9 +21,11 @@ type connection struct {
 	more   bool
 }
 
+// edge is one item of a page and its position in the whole list, from
+// which its cursor is made when asked for.
 type edge struct {
-	cursor string
-	item   any
+	pos  int
+	item any
 }
 
 // nodeOf returns the node an item of a list shows: the product of a
@@ -97,8 +99,10 @@ func page(all []any, offset, first int) *connection {
 
 func (c *connection) edges() []any {
 	out := make([]any, len(c.items))
+	edges := make([]edge, len(c.items))
 	for i, it := range c.items {
-		out[i] = &edge{cursor: encodeCursor(c.offset + i), item: it}
+		edges[i] = edge{pos: c.offset + i, item: it}
+		out[i] = &edges[i]
 	}
 	return out
 }
@@ -121,7 +125,7 @@ func (b *builder) connectionOf(name string, nodeType func() gql.Output, extra, c
 		Fields: gql.FieldsThunk(func() gql.Fields {
 			f := gql.Fields{
 				"cursor": &gql.Field{Type: gql.NewNonNull(gql.String), Description: "Opaque position of the item; pass it as `after` to continue after it.",
-					Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(*edge).cursor, nil }},
+					Resolve: func(p gql.ResolveParams) (any, error) { return encodeCursor(p.Source.(*edge).pos), nil }},
 				"node": &gql.Field{Type: gql.NewNonNull(nodeType()), Description: "The item.",
 					Resolve: func(p gql.ResolveParams) (any, error) { return nodeOf(p.Source.(*edge).item), nil }},
 			}

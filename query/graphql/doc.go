@@ -20,9 +20,16 @@
 // graphql-go resolves level by level; every read of a level is batched
 // into one call per kind of read, so a query makes a number of store calls
 // that depends on its shape, not on the number of nodes it returns.
+// Requests share a snapshot while the store does not change, with what
+// earlier requests read from it (statements and the results of path
+// walks), so repeated requests resolve most fields at once, without
+// thunks. The parsed and validated documents of recent query texts are
+// kept, so a request with a known text is neither parsed nor validated
+// again.
+//
 // Queries are checked before execution against a depth limit and an
 // estimate of the number of values they may return, and each request runs
-// on its own snapshot within a time limit.
+// within a time limit.
 //
 // NewHandler serves the API over HTTP following GraphQL over HTTP.
 package graphql

@@ -12,8 +12,6 @@ import (
 	gql "github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/location"
-	"github.com/graphql-go/graphql/language/parser"
-	"github.com/graphql-go/graphql/language/source"
 
 	"github.com/kplane/kplane/graph"
 )
@@ -33,6 +31,10 @@ type Server struct {
 
 	shareMu sync.Mutex
 	shared  *sharedSnapshot
+
+	// docs keeps the parsed and validated documents of recent query
+	// texts.
+	docs documentCache
 }
 
 // NewServer builds the schema from the vocabularies in store and returns a
@@ -44,7 +46,7 @@ func NewServer(store *graph.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graphql: build schema: %w", err)
 	}
-	return &Server{store: store, schema: schema, opts: opts.withDefaults()}, nil
+	return &Server{store: store, schema: schema, opts: opts.withDefaults(), docs: documentCache{max: maxCachedDocuments}}, nil
 }
 
 // Schema returns the server's schema.
@@ -78,21 +80,19 @@ func (s *Server) execute(ctx context.Context, r reader, req Request) *Result {
 	fail := func(errs []gqlerrors.FormattedError) *Result {
 		return &Result{Result: &gql.Result{Errors: errs}, preExecution: true}
 	}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
-	if err != nil {
-		return fail(gqlerrors.FormatErrors(err))
+	doc := s.docs.get(&s.schema, req.Query)
+	if len(doc.errs) > 0 {
+		return fail(doc.errors())
 	}
-	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
-		return fail(v.Errors)
-	}
-	if err := checkCost(doc, req.OperationName, req.Variables, &s.opts); err != nil {
-		e := newError(err.Error(), "QUERY_TOO_COMPLEX")
-		return fail([]gqlerrors.FormattedError{e})
+	if plan := doc.cost(req.OperationName); plan != nil {
+		if err := plan.check(req.Variables, &s.opts); err != nil {
+			return fail([]gqlerrors.FormattedError{newError(err.Error(), "QUERY_TOO_COMPLEX")})
+		}
 	}
 	rq := newRequest(ctx, r, &s.opts)
 	res := gql.Execute(gql.ExecuteParams{
 		Schema:        s.schema,
-		AST:           doc,
+		AST:           doc.ast,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
 		Context:       context.WithValue(ctx, requestKey{}, rq),

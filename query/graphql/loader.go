@@ -14,8 +14,12 @@ import (
 // and the executor calls the thunks of a level only after every resolver of
 // that level has run. So by the time any thunk runs, all keys of its level
 // are pending, and one fetch serves them all.
+//
+// Values that requests sharing a snapshot have read already (shared) are
+// neither queued nor fetched: resolvers answer with them at once.
 type batcher[V any] struct {
-	fetch func(ids []graph.ID) (map[graph.ID]V, error)
+	fetch  func(ids []graph.ID) (map[graph.ID]V, error)
+	shared func(id graph.ID) (V, bool) // nil: nothing is shared
 
 	mu      sync.Mutex
 	pending []graph.ID
@@ -24,24 +28,45 @@ type batcher[V any] struct {
 	failed  map[graph.ID]error
 }
 
-func newBatcher[V any](fetch func([]graph.ID) (map[graph.ID]V, error)) *batcher[V] {
-	return &batcher[V]{
-		fetch:  fetch,
-		queued: make(map[graph.ID]bool),
-		done:   make(map[graph.ID]V),
-		failed: make(map[graph.ID]error),
+func newBatcher[V any](fetch func([]graph.ID) (map[graph.ID]V, error), shared func(graph.ID) (V, bool)) *batcher[V] {
+	return &batcher[V]{fetch: fetch, shared: shared}
+}
+
+// known returns the value of id if it has been fetched or is shared;
+// b.mu is held.
+func (b *batcher[V]) known(id graph.ID) (V, bool) {
+	if v, ok := b.done[id]; ok {
+		return v, true
 	}
+	if b.shared != nil {
+		return b.shared(id)
+	}
+	var zero V
+	return zero, false
+}
+
+// queue adds id to the pending keys unless it is known, queued or failed;
+// b.mu is held.
+func (b *batcher[V]) queue(id graph.ID) error {
+	if _, ok := b.known(id); ok || b.queued[id] {
+		return nil
+	}
+	if err := b.failed[id]; err != nil {
+		return err
+	}
+	if b.queued == nil {
+		b.queued = make(map[graph.ID]bool)
+	}
+	b.queued[id] = true
+	b.pending = append(b.pending, id)
+	return nil
 }
 
 // load queues id and returns a function that returns its value, fetching
 // every queued key the first time it is called.
 func (b *batcher[V]) load(id graph.ID) func() (V, error) {
 	b.mu.Lock()
-	_, done := b.done[id]
-	if !done && !b.queued[id] && b.failed[id] == nil {
-		b.queued[id] = true
-		b.pending = append(b.pending, id)
-	}
+	b.queue(id) // a failed key fails again in get
 	b.mu.Unlock()
 	return func() (V, error) { return b.get(id) }
 }
@@ -50,7 +75,7 @@ func (b *batcher[V]) load(id graph.ID) func() (V, error) {
 // that a resolver can answer at once instead of deferring to a thunk.
 func (b *batcher[V]) cached(id graph.ID) (V, bool) {
 	b.mu.Lock()
-	v, ok := b.done[id]
+	v, ok := b.known(id)
 	b.mu.Unlock()
 	return v, ok
 }
@@ -58,7 +83,7 @@ func (b *batcher[V]) cached(id graph.ID) (V, bool) {
 func (b *batcher[V]) get(id graph.ID) (V, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if v, ok := b.done[id]; ok {
+	if v, ok := b.known(id); ok {
 		return v, nil
 	}
 	if err := b.failed[id]; err != nil {
@@ -68,9 +93,27 @@ func (b *batcher[V]) get(id graph.ID) (V, error) {
 	if !b.queued[id] { // asked for without load: fetch it alone
 		b.pending = append(b.pending, id)
 	}
+	if err := b.flush(); err != nil {
+		var zero V
+		return zero, err
+	}
+	return b.done[id], nil
+}
+
+// flush fetches the pending keys; b.mu is held.
+func (b *batcher[V]) flush() error {
 	batch := b.pending
+	if len(batch) == 0 {
+		return nil
+	}
 	b.pending = nil
 	got, err := b.fetch(batch)
+	if err != nil && b.failed == nil {
+		b.failed = make(map[graph.ID]error)
+	}
+	if err == nil && b.done == nil {
+		b.done = make(map[graph.ID]V, len(batch))
+	}
 	for _, k := range batch {
 		delete(b.queued, k)
 		if err != nil {
@@ -79,11 +122,7 @@ func (b *batcher[V]) get(id graph.ID) (V, error) {
 		}
 		b.done[k] = got[k]
 	}
-	if err != nil {
-		var zero V
-		return zero, err
-	}
-	return b.done[id], nil
+	return err
 }
 
 // getMany returns the values of ids, fetching every missing and pending
@@ -91,39 +130,17 @@ func (b *batcher[V]) get(id graph.ID) (V, error) {
 func (b *batcher[V]) getMany(ids []graph.ID) (map[graph.ID]V, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make(map[graph.ID]V, len(ids))
-	batch := b.pending
 	for _, id := range ids {
-		if v, ok := b.done[id]; ok {
-			out[id] = v
-			continue
-		}
-		if err := b.failed[id]; err != nil {
+		if err := b.queue(id); err != nil {
 			return nil, err
 		}
-		if !b.queued[id] {
-			b.queued[id] = true
-			batch = append(batch, id)
-		}
 	}
-	if len(batch) == 0 {
-		return out, nil
-	}
-	b.pending = nil
-	got, err := b.fetch(batch)
-	for _, k := range batch {
-		delete(b.queued, k)
-		if err != nil {
-			b.failed[k] = err
-			continue
-		}
-		b.done[k] = got[k]
-	}
-	if err != nil {
+	if err := b.flush(); err != nil {
 		return nil, err
 	}
+	out := make(map[graph.ID]V, len(ids))
 	for _, id := range ids {
-		out[id] = b.done[id]
+		out[id], _ = b.known(id)
 	}
 	return out, nil
 }
@@ -137,23 +154,25 @@ type request struct {
 	opts *Options
 
 	out *batcher[[]statement]
-	// walks keeps the results of path walks across the requests that
-	// share a snapshot; nil when the reader has no shared cache.
-	walks *statementCache
+	// shared keeps what the requests that share a snapshot have read:
+	// statements and the results of path walks. It is nil when the
+	// reader is not the shared cache itself (as when tests wrap it to
+	// count reads): then each request reads everything itself.
+	shared *statementCache
 
 	mu    sync.Mutex
 	in    map[graph.ID]*batcher[[]statement] // by predicate
-	paths map[string]*batcher[[]ref]         // by path.key
+	paths map[pathKey]*batcher[[]ref]
 }
 
 func newRequest(ctx context.Context, r reader, opts *Options) *request {
-	req := &request{ctx: ctx, r: r, opts: opts, in: make(map[graph.ID]*batcher[[]statement]), paths: make(map[string]*batcher[[]ref])}
+	req := &request{ctx: ctx, r: r, opts: opts, in: make(map[graph.ID]*batcher[[]statement]), paths: make(map[pathKey]*batcher[[]ref])}
+	if c, ok := r.(cachingReader); ok {
+		req.shared = c.cache
+	}
 	req.out = newBatcher(func(ids []graph.ID) (map[graph.ID][]statement, error) {
 		return r.Out(ctx, ids)
-	})
-	if c, ok := r.(cachingReader); ok {
-		req.walks = c.cache
-	}
+	}, req.shared.outFunc())
 	return req
 }
 
@@ -166,7 +185,7 @@ func (req *request) incoming(p graph.ID) *batcher[[]statement] {
 	if !ok {
 		b = newBatcher(func(ids []graph.ID) (map[graph.ID][]statement, error) {
 			return req.r.In(req.ctx, ids, p)
-		})
+		}, req.shared.inFunc(p))
 		req.in[p] = b
 	}
 	return b

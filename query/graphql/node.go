@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
@@ -12,14 +13,34 @@ import (
 
 // node is a resource a resolver returns: a term of the store and, when the
 // field that returned it says so, the GraphQL type it is shown as.
+//
+// A node belongs to one request, whose resolvers run one at a time, so it
+// can keep the statements about it once they are read: the fields of a
+// node then resolve without looking them up again.
 type node struct {
 	term rdf.Term
 	id   graph.ID
 	kind string // GraphQL object type name; "" when it must be classified
+
+	st     []statement // the statements about the node, when loaded
+	loaded bool
 }
 
 func newNode(t rdf.Term, kind string) *node {
 	return &node{term: t, id: graph.TermID(t), kind: kind}
+}
+
+// statements returns the statements about n if the request has read them
+// already.
+func (req *request) statements(n *node) ([]statement, bool) {
+	if n.loaded {
+		return n.st, true
+	}
+	st, ok := req.out.cached(n.id)
+	if ok {
+		n.st, n.loaded = st, true
+	}
+	return st, ok
 }
 
 // iri is the identifier the API shows: the IRI, or "_:label" for a blank
@@ -31,11 +52,24 @@ func (n *node) iri() string {
 	return n.term.Value
 }
 
+// iriValue is iri as the iri field returns it: a *string, which
+// graphql-go serializes without formatting.
+func (n *node) iriValue() *string {
+	if n.term.Kind == rdf.KindBlank {
+		s := n.iri()
+		return &s
+	}
+	return &n.term.Value
+}
+
 // ref is a resource reached along a path, with its id, so that making a
-// node of it needs no hashing.
+// node of it needs no hashing, and once the walk is done the statements
+// about it, so that the node's fields resolve without a read.
 type ref struct {
-	id   graph.ID
-	term rdf.Term
+	id     graph.ID
+	term   rdf.Term
+	st     []statement
+	loaded bool // st is set
 }
 
 // hop is one step of a path through the graph: along pred, or against it.
@@ -57,7 +91,34 @@ type path struct {
 
 func chain(h ...hop) []hop { return h }
 
-// key identifies the path for the request's batcher map.
+// pathKey identifies a path: paths with the same chains and type filter
+// have the same key, so fields that follow the same path share its
+// results.
+type pathKey int32
+
+// pathKeys numbers the paths of every schema made.
+var pathKeys struct {
+	mu     sync.Mutex
+	byText map[string]pathKey
+}
+
+// id returns the path's key.
+func (p path) id() pathKey {
+	text := p.key()
+	pathKeys.mu.Lock()
+	defer pathKeys.mu.Unlock()
+	k, ok := pathKeys.byText[text]
+	if !ok {
+		if pathKeys.byText == nil {
+			pathKeys.byText = make(map[string]pathKey)
+		}
+		k = pathKey(len(pathKeys.byText) + 1)
+		pathKeys.byText[text] = k
+	}
+	return k
+}
+
+// key returns a text that identifies the path.
 func (p path) key() string {
 	var b strings.Builder
 	for _, c := range p.chains {
@@ -77,43 +138,65 @@ func (p path) key() string {
 	return b.String()
 }
 
-// follow returns the batcher of the resources reached along p.
-func (req *request) follow(p path) *batcher[[]ref] {
-	k := p.key()
+// follow returns the batcher of the resources reached along p, whose key
+// is k.
+func (req *request) follow(p path, k pathKey) *batcher[[]ref] {
 	req.mu.Lock()
 	defer req.mu.Unlock()
 	if b, ok := req.paths[k]; ok {
 		return b
 	}
-	b := newBatcher(func(ids []graph.ID) (map[graph.ID][]ref, error) { return req.walkShared(ids, p, k) })
+	b := newBatcher(func(ids []graph.ID) (map[graph.ID][]ref, error) { return req.walkShared(ids, p, k) }, req.shared.walkFunc(k))
 	req.paths[k] = b
 	return b
 }
 
-// walkShared is walk through the cache of path results that the requests
-// sharing a snapshot share: a request walks only from the start nodes no
-// earlier request walked p from.
-func (req *request) walkShared(starts []graph.ID, p path, key string) (map[graph.ID][]ref, error) {
-	if req.walks == nil {
-		return req.walk(starts, p)
-	}
-	out, missing := req.walks.walked(key, starts)
+// walkShared returns the resources reached along p from every start node,
+// each with the statements about it. It walks only from the start nodes
+// that no earlier request sharing the snapshot walked p from (the cache of
+// path results), and reads the statements of every resource it reaches in
+// one call: the type filter needs them, and the fields of the next level
+// then resolve at once, in this request and in later ones that find the
+// walk cached.
+func (req *request) walkShared(starts []graph.ID, p path, key pathKey) (map[graph.ID][]ref, error) {
+	out, missing := req.shared.walked(key, starts)
 	if len(missing) == 0 {
 		return out, nil
 	}
-	found, err := req.walk(missing, p)
+	reached, err := req.walk(missing, p)
 	if err != nil {
 		return nil, err
 	}
-	req.walks.addWalked(key, found)
-	for s, ts := range found {
-		out[s] = ts
+	var all []graph.ID
+	for _, rs := range reached {
+		for _, r := range rs {
+			all = append(all, r.id)
+		}
 	}
+	outs, err := req.out.getMany(all)
+	if err != nil {
+		return nil, err
+	}
+	for s, rs := range reached {
+		kept := rs[:0]
+		for _, r := range rs {
+			r.st, r.loaded = outs[r.id], true
+			if len(p.ofType) == 0 || hasAnyType(r.st, p.ofType) {
+				kept = append(kept, r)
+			}
+		}
+		slices.SortFunc(kept, func(a, b ref) int { return compareTerms(a.term, b.term) })
+		kept = slices.CompactFunc(kept, func(a, b ref) bool { return a.id == b.id })
+		reached[s] = kept
+		out[s] = kept
+	}
+	req.shared.addWalked(key, reached)
 	return out, nil
 }
 
 // walk follows p from every start node, one batched read per hop and
-// chain: the number of store calls does not depend on len(starts).
+// chain: the number of store calls does not depend on len(starts). The
+// resources reached are neither filtered by type nor sorted.
 func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]ref, error) {
 	result := make(map[graph.ID][]ref, len(starts))
 	for _, c := range p.chains {
@@ -140,7 +223,7 @@ func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]ref, error) 
 				for _, from := range reach[s] {
 					for _, st := range stmts[from.id] {
 						if st.P == h.pred && st.Other.Kind != rdf.KindLiteral {
-							to = append(to, ref{st.O, st.Other})
+							to = append(to, ref{id: st.O, term: st.Other})
 							next[st.O] = true
 						}
 					}
@@ -156,30 +239,7 @@ func (req *request) walk(starts []graph.ID, p path) (map[graph.ID][]ref, error) 
 			result[s] = append(result[s], reach[s]...)
 		}
 	}
-	// Type filter and the statements of every node reached, read in one
-	// call, so that resolvers of the next level need no further reads.
-	var all []graph.ID
-	for _, rs := range result {
-		for _, r := range rs {
-			all = append(all, r.id)
-		}
-	}
-	outs, err := req.out.getMany(all)
-	if err != nil {
-		return nil, err
-	}
-	refs := make(map[graph.ID][]ref, len(result))
-	for s, rs := range result {
-		var kept []ref
-		for _, r := range rs {
-			if len(p.ofType) == 0 || hasAnyType(outs[r.id], p.ofType) {
-				kept = append(kept, r)
-			}
-		}
-		slices.SortFunc(kept, func(a, b ref) int { return compareTerms(a.term, b.term) })
-		refs[s] = slices.CompactFunc(kept, func(a, b ref) bool { return a.id == b.id })
-	}
-	return refs, nil
+	return result, nil
 }
 
 var idType = graph.TermID(rdf.IRI(rdf.RDFType))
@@ -248,35 +308,78 @@ var labelPreds = ids(ontology.SKOSPrefLabel, ontology.DCTermsTitle, ontology.SHN
 // pickLabel returns the display label among statements: the best label
 // property, in English, then without a language tag, then any other.
 func pickLabel(st []statement) string {
+	if v := bestLabel(st); v != nil {
+		return *v
+	}
+	return ""
+}
+
+// bestLabel is pickLabel returning a pointer into st; nil when there is no
+// label.
+func bestLabel(st []statement) *string {
 	for _, p := range labelPreds {
-		if v, ok := pickLiteral(st, p, "en"); ok {
+		if v := bestLiteral(st, p, "en"); v != nil {
 			return v
 		}
 	}
-	return ""
+	return nil
 }
 
 // pickLiteral returns the value of p, preferring language lang (or its
 // subtags), then no tag, then the smallest other value, so the choice is
 // stable.
 func pickLiteral(st []statement, p graph.ID, lang string) (string, bool) {
-	best, rank := "", 4
-	for _, s := range st {
-		if s.P != p || s.Other.Kind != rdf.KindLiteral {
+	if v := bestLiteral(st, p, lang); v != nil {
+		return *v, true
+	}
+	return "", false
+}
+
+// bestLiteral is pickLiteral returning a pointer to the value in st (nil
+// when there is none), which resolvers return as is: graphql-go's String
+// serializes a *string by dereferencing it, but any other value by
+// formatting it with fmt.
+//
+// Statements are ordered by predicate and then object (reader.Out), so
+// the first literal of a rank is the smallest of that rank: the search
+// ends at the first literal in lang, or with the statements of p.
+func bestLiteral(st []statement, p graph.ID, lang string) *string {
+	var best *string
+	rank := 4
+	inP := false
+	for i := range st {
+		s := &st[i]
+		if s.P != p {
+			if inP {
+				break
+			}
+			continue
+		}
+		inP = true
+		if s.Other.Kind != rdf.KindLiteral {
 			continue
 		}
 		r := 3
 		switch l := s.Other.Lang; {
-		case lang != "" && (l == lang || strings.HasPrefix(l, lang+"-")):
+		case lang != "" && hasLangPrefix(l, lang):
 			r = 1
 		case l == "":
 			r = 2
 		}
-		if r < rank || (r == rank && s.Other.Value < best) {
-			best, rank = s.Other.Value, r
+		if r < rank {
+			best, rank = &s.Other.Value, r
+			if r == 1 {
+				break
+			}
 		}
 	}
-	return best, rank < 4
+	return best
+}
+
+// hasLangPrefix reports whether language tag l is lang or one of its
+// subtags (en-GB for en).
+func hasLangPrefix(l, lang string) bool {
+	return strings.HasPrefix(l, lang) && (len(l) == len(lang) || l[len(lang)] == '-')
 }
 
 // literals returns the distinct values of p (in any language), sorted.
@@ -303,11 +406,12 @@ func objectsOf(st []statement, p graph.ID) []rdf.Term {
 }
 
 func firstObject(st []statement, p graph.ID) (rdf.Term, bool) {
-	o := objectsOf(st, p)
-	if len(o) == 0 {
-		return rdf.Term{}, false
+	for _, s := range st {
+		if s.P == p && s.Other.Kind != rdf.KindLiteral {
+			return s.Other, true
+		}
 	}
-	return o[0], true
+	return rdf.Term{}, false
 }
 
 // untypedNode resolves to the node t shown as its most specific type. The
@@ -332,10 +436,17 @@ func untypedNode(req *request, t rdf.Term) any {
 // refNodes wraps resources as nodes of one GraphQL type.
 func refNodes(rs []ref, kind string) []any {
 	out := make([]any, len(rs))
+	nodes := make([]node, len(rs))
 	for i, r := range rs {
-		out[i] = &node{term: r.term, id: r.id, kind: kind}
+		nodes[i] = r.node(kind)
+		out[i] = &nodes[i]
 	}
 	return out
+}
+
+// node returns the node of the resource, shown as kind.
+func (r ref) node(kind string) node {
+	return node{term: r.term, id: r.id, kind: kind, st: r.st, loaded: r.loaded}
 }
 
 // nodes wraps terms as nodes of one GraphQL type.

@@ -56,9 +56,11 @@ func parseProductFilter(v any) productFilter {
 // keep reports whether a product with statements st passes the filter.
 func (f productFilter) keep(st []statement) bool {
 	status := ""
-	for _, o := range objectsOf(st, idStatus) {
-		if v, ok := enumOf(statusValues, o.Value); ok {
-			status = v
+	for _, s := range st { // the last status, as the filter always did
+		if s.P == idStatus && s.Other.Kind != rdf.KindLiteral {
+			if v, ok := statusByIRI[s.Other.Value]; ok {
+				status = v.(string)
+			}
 		}
 	}
 	if status == "RETIRED" && !f.includeRetired && !slices.Contains(f.statuses, "RETIRED") {
@@ -84,7 +86,7 @@ func (f productFilter) keep(st []statement) bool {
 func filterProducts(req *request, ts []rdf.Term, f productFilter) ([]rdf.Term, error) {
 	rs := make([]ref, len(ts))
 	for i, t := range ts {
-		rs[i] = ref{graph.TermID(t), t}
+		rs[i] = ref{id: graph.TermID(t), term: t}
 	}
 	kept, err := filterRefs(req, rs, f)
 	if err != nil {

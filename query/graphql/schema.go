@@ -64,7 +64,7 @@ func withOut(fn func(n *node, st []statement) (any, error)) gql.FieldResolveFn {
 			return nil, nil
 		}
 		req := res(p)
-		if st, ok := req.out.cached(n.id); ok {
+		if st, ok := req.statements(n); ok {
 			return fn(n, st)
 		}
 		load := req.out.load(n.id)
@@ -73,6 +73,7 @@ func withOut(fn func(n *node, st []statement) (any, error)) gql.FieldResolveFn {
 			if err != nil {
 				return nil, err
 			}
+			n.st, n.loaded = st, true
 			return fn(n, st)
 		}), nil
 	}
@@ -80,12 +81,20 @@ func withOut(fn func(n *node, st []statement) (any, error)) gql.FieldResolveFn {
 
 // withPath resolves from the resources reached along a path, batched.
 func withPath(pa path, fn func(p gql.ResolveParams, rs []ref) (any, error)) gql.FieldResolveFn {
+	key := pa.id()
 	return func(p gql.ResolveParams) (any, error) {
 		n := src(p)
 		if n == nil {
 			return nil, nil
 		}
-		b := res(p).follow(pa)
+		// An earlier request may have walked the path from n: then
+		// the field resolves at once, and so do the fields of what it
+		// reaches, whose statements the walk kept.
+		req := res(p)
+		if rs, ok := req.shared.walkedFrom(key, n.id); ok {
+			return fn(p, rs)
+		}
+		b := req.follow(pa, key)
 		if rs, ok := b.cached(n.id); ok {
 			return fn(p, rs)
 		}
@@ -109,7 +118,7 @@ func (b *builder) lit(pred, fallback string) *gql.Field {
 		Type:        gql.String,
 		Description: b.desc.of(pred, fallback),
 		Resolve: withOut(func(_ *node, st []statement) (any, error) {
-			if v, ok := pickLiteral(st, p, "en"); ok {
+			if v := bestLiteral(st, p, "en"); v != nil {
 				return v, nil
 			}
 			return nil, nil
@@ -136,7 +145,8 @@ func (b *builder) ref(kind, descIRI, fallback string, pa path) *gql.Field {
 			if len(rs) == 0 {
 				return nil, nil
 			}
-			return &node{term: rs[0].term, id: rs[0].id, kind: kind}, nil
+			n := rs[0].node(kind)
+			return &n, nil
 		}),
 	}
 }
@@ -171,13 +181,13 @@ func (b *builder) common(f gql.Fields) gql.Fields {
 	f["iri"] = &gql.Field{
 		Type:        gql.NewNonNull(gql.String),
 		Description: "The resource's IRI (\"_:label\" for a blank node).",
-		Resolve:     func(p gql.ResolveParams) (any, error) { return src(p).iri(), nil },
+		Resolve:     func(p gql.ResolveParams) (any, error) { return src(p).iriValue(), nil },
 	}
 	f["label"] = &gql.Field{
 		Type:        gql.String,
 		Description: "A display name: the skos:prefLabel, dcterms:title, sh:name or rdfs:label, in English where there is a choice.",
 		Resolve: withOut(func(_ *node, st []statement) (any, error) {
-			if l := pickLabel(st); l != "" {
+			if l := bestLabel(st); l != nil && *l != "" {
 				return l, nil
 			}
 			return nil, nil

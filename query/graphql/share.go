@@ -78,7 +78,7 @@ type statementCache struct {
 	in   map[[2]graph.ID][]statement // by object and predicate
 	// walks holds the results of request.walk by path key and start
 	// node: the resources a field such as attributes or datasets lists.
-	walks map[string]map[graph.ID][]ref
+	walks map[pathKey]map[graph.ID][]ref
 }
 
 func newStatementCache(max int) *statementCache {
@@ -91,7 +91,7 @@ func (c *statementCache) reset() {
 	c.size = 0
 	c.out = make(map[graph.ID][]statement)
 	c.in = make(map[[2]graph.ID][]statement)
-	c.walks = make(map[string]map[graph.ID][]ref)
+	c.walks = make(map[pathKey]map[graph.ID][]ref)
 }
 
 func (c *statementCache) add(n int) {
@@ -103,8 +103,13 @@ func (c *statementCache) add(n int) {
 
 // walked returns the cached results of walking the path with key from
 // starts, and the starts it has none for.
-func (c *statementCache) walked(key string, starts []graph.ID) (map[graph.ID][]ref, []graph.ID) {
+//
+// A nil cache has nothing: every start is missing.
+func (c *statementCache) walked(key pathKey, starts []graph.ID) (map[graph.ID][]ref, []graph.ID) {
 	out := make(map[graph.ID][]ref, len(starts))
+	if c == nil {
+		return out, starts
+	}
 	var missing []graph.ID
 	c.mu.RLock()
 	byStart := c.walks[key]
@@ -119,8 +124,61 @@ func (c *statementCache) walked(key string, starts []graph.ID) (map[graph.ID][]r
 	return out, missing
 }
 
-// addWalked caches the results of walking the path with key.
-func (c *statementCache) addWalked(key string, found map[graph.ID][]ref) {
+// walkedFrom returns the cached result of walking the path with key from
+// start.
+func (c *statementCache) walkedFrom(key pathKey, start graph.ID) ([]ref, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	rs, ok := c.walks[key][start]
+	c.mu.RUnlock()
+	return rs, ok
+}
+
+// outFunc returns the lookup of cached statements about a subject; nil
+// for a nil cache.
+func (c *statementCache) outFunc() func(graph.ID) ([]statement, bool) {
+	if c == nil {
+		return nil
+	}
+	return func(s graph.ID) ([]statement, bool) {
+		c.mu.RLock()
+		st, ok := c.out[s]
+		c.mu.RUnlock()
+		return st, ok
+	}
+}
+
+// inFunc returns the lookup of cached statements with predicate p
+// pointing at an object; nil for a nil cache.
+func (c *statementCache) inFunc(p graph.ID) func(graph.ID) ([]statement, bool) {
+	if c == nil {
+		return nil
+	}
+	return func(o graph.ID) ([]statement, bool) {
+		c.mu.RLock()
+		st, ok := c.in[[2]graph.ID{o, p}]
+		c.mu.RUnlock()
+		return st, ok
+	}
+}
+
+// walkFunc returns the lookup of cached results of walking the path with
+// key; nil for a nil cache.
+func (c *statementCache) walkFunc(key pathKey) func(graph.ID) ([]ref, bool) {
+	if c == nil {
+		return nil
+	}
+	return func(start graph.ID) ([]ref, bool) { return c.walkedFrom(key, start) }
+}
+
+// addWalked caches the results of walking the path with key; a nil cache
+// keeps nothing.
+func (c *statementCache) addWalked(key pathKey, found map[graph.ID][]ref) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	byStart := c.walks[key]

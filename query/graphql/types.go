@@ -28,14 +28,34 @@ var classificationValues = map[string]string{
 	"PII":          ontology.KplanePII,
 }
 
-// enumOf returns the enum value whose IRI is iri.
-func enumOf(values map[string]string, iri string) (string, bool) {
-	for k, v := range values {
-		if v == iri {
-			return k, true
+// The enum values by IRI.
+var (
+	statusByIRI         = invert(statusValues)
+	classificationByIRI = invert(classificationValues)
+)
+
+// invert maps the IRIs of enum values to the values. They are kept as
+// interface values, which resolvers return without converting (and so
+// allocating) them again.
+func invert(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[v] = k
+	}
+	return out
+}
+
+// enumIn returns the enum value of the first value of p among st that is
+// the IRI of one (in byIRI).
+func enumIn(st []statement, p graph.ID, byIRI map[string]any) (any, bool) {
+	for _, s := range st {
+		if s.P == p && s.Other.Kind != rdf.KindLiteral {
+			if v, ok := byIRI[s.Other.Value]; ok {
+				return v, true
+			}
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // scalars declares the value types: page info, RDF terms, enums, filters.
@@ -134,10 +154,8 @@ func (b *builder) statusField() *gql.Field {
 		Type:        b.status,
 		Description: b.desc.of(ontology.DPRODLifecycleStatus, ""),
 		Resolve: withOut(func(_ *node, st []statement) (any, error) {
-			for _, o := range objectsOf(st, idStatus) {
-				if v, ok := enumOf(statusValues, o.Value); ok {
-					return v, nil
-				}
+			if v, ok := enumIn(st, idStatus, statusByIRI); ok {
+				return v, nil
 			}
 			return nil, nil
 		}),
@@ -149,10 +167,8 @@ func (b *builder) classificationField(pred graph.ID, iri string) *gql.Field {
 		Type:        b.class,
 		Description: b.desc.of(iri, ""),
 		Resolve: withOut(func(_ *node, st []statement) (any, error) {
-			for _, o := range objectsOf(st, pred) {
-				if v, ok := enumOf(classificationValues, o.Value); ok {
-					return v, nil
-				}
+			if v, ok := enumIn(st, pred, classificationByIRI); ok {
+				return v, nil
 			}
 			return nil, nil
 		}),
@@ -280,7 +296,7 @@ func (b *builder) declareTypes() {
 						if err != nil {
 							return nil, err
 						}
-						if v, ok := pickLiteral(st, idPrefLabel, strings.ToLower(lang)); ok {
+						if v := bestLiteral(st, idPrefLabel, strings.ToLower(lang)); v != nil {
 							return v, nil
 						}
 						return nil, nil

@@ -45,11 +45,30 @@ func Parse(file string, data []byte) (*Document, error) {
 	if err != nil {
 		return nil, yamlError(file, err)
 	}
-	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
+	v, err := rootValue(tree)
+	if err != nil {
 		return nil, yamlError(file, err)
 	}
 	return &Document{File: file, Value: v, Data: data, tree: tree}, nil
+}
+
+// rootValue decodes the value of a parsed YAML stream from its syntax tree,
+// so that the text is parsed only once. Like yaml.Unmarshal, it takes the
+// first document that has a value (or is an explicit null).
+func rootValue(tree *ast.File) (any, error) {
+	for _, doc := range tree.Docs {
+		if doc.Body == nil {
+			continue
+		}
+		var v any
+		if err := yaml.NodeToValue(doc.Body, &v); err != nil {
+			return nil, err
+		}
+		if v != nil || doc.Body.Type() == ast.NullType {
+			return v, nil
+		}
+	}
+	return nil, nil
 }
 
 // Decode decodes the document into a typed value (a struct with yaml
@@ -176,7 +195,7 @@ func yamlPath(path string) string {
 			continue
 		}
 		b.WriteByte('.')
-		if plainKey.MatchString(seg) {
+		if isPlainKey(seg) {
 			b.WriteString(seg)
 		} else {
 			b.WriteString("'" + strings.ReplaceAll(seg, "'", "\\'") + "'")
@@ -185,7 +204,20 @@ func yamlPath(path string) string {
 	return b.String()
 }
 
-var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+// isPlainKey reports whether a key is written bare in paths: a non-empty
+// run of ASCII letters, digits, '_' and '-'. Any other key is quoted.
+func isPlainKey(key string) bool {
+	if key == "" {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // splitPath splits "a.b[2].c" into "a", "b", "[2]", "c". Keys holding dots
 // or brackets are written quoted by Key and kept whole.
@@ -241,7 +273,7 @@ func parentPath(path string) string {
 
 // Key returns the path of field name inside the object at path.
 func Key(path, name string) string {
-	if !plainKey.MatchString(name) {
+	if !isPlainKey(name) {
 		name = strconv.Quote(name)
 	}
 	if path == "" {
