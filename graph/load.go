@@ -590,19 +590,27 @@ func (l *Loader) writeAll(out sink) error {
 // the targets' instances, computing the targets' statistics on the way.
 // The targets are sorted by instance.
 //
-// The dictionary and each index are written concurrently, each through its
-// own lane: the instances are pending, so no reader sees a quad before
-// its terms. Packed targets are written in blocks to the graph-first
-// indexes only (see blocks.go); the others one entry to a key, and those
-// of named graphs also to the graph-last indexes.
+// The dictionary and each index are written through a lane of their own,
+// concurrently when the stream writer takes them: the instances are
+// pending, so no reader sees a quad before its terms. Packed targets are
+// written in blocks to the graph-first indexes only (see blocks.go); the
+// others one entry to a key, and those of named graphs also to the
+// graph-last indexes.
 func (l *Loader) writeTargets(out sink, dict []*dictRun, targets []*target) error {
 	for _, t := range targets {
 		t.resetStats()
 	}
 	union := slices.ContainsFunc(targets, func(t *target) bool { return t.named && !t.packed })
+	// A write batch takes one lock per key, so lanes in goroutines only
+	// contend for it (a re-import of 1,000 contracts took 5-10% more
+	// CPU): with the batch sink the lanes run one after another.
 	var wg sync.WaitGroup
+	spawn := wg.Go
+	if _, ok := out.(*streamSink); !ok {
+		spawn = func(f func()) { f() }
+	}
 	errs := make([]error, 7)
-	wg.Go(func() {
+	spawn(func() {
 		lane := out.lane()
 		err := mergeDict(dict, func(id ID, entry []byte) error {
 			return lane.add(prefixDict, dictKey(id), entry)
@@ -610,12 +618,12 @@ func (l *Loader) writeTargets(out sink, dict []*dictRun, targets []*target) erro
 		errs[6] = errors.Join(err, lane.flush())
 	})
 	for oi := range 3 {
-		wg.Go(func() {
+		spawn(func() {
 			lane := out.lane()
 			errs[oi] = errors.Join(l.writeIndex(oi, lane, targets), lane.flush())
 		})
 		if union {
-			wg.Go(func() {
+			spawn(func() {
 				lane := out.lane()
 				errs[3+oi] = errors.Join(l.writeUnionIndex(oi, lane, targets), lane.flush())
 			})
