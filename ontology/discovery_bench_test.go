@@ -97,27 +97,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// touch changes the state of the store without changing its data: it
-// adds a statement and removes it again.
-func touch(b *testing.B, store *graph.Store) {
-	b.Helper()
-	q := rdf.Quad{S: rdf.IRI(synth.Base + "touch"), P: rdf.IRI(synth.Base + "touched"), O: rdf.String("yes")}
-	for _, insert := range []bool{true, false} {
-		err := store.Update(context.Background(), func(tx *graph.Txn) error {
-			var err error
-			if insert {
-				_, err = tx.Insert(q)
-			} else {
-				_, err = tx.Delete(q)
-			}
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // percentile returns the p-th percentile (0 < p <= 1) of sorted durations.
 func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
@@ -144,7 +123,9 @@ func BenchmarkAbout(b *testing.B) {
 	// Discovery caches per store state, which outlives the snapshots of
 	// one run of the benchmark: change the state, so that the first
 	// queries are cold in every run.
-	touch(b, store)
+	if err := synth.Touch(context.Background(), store); err != nil {
+		b.Fatal(err)
+	}
 	cold := make([]time.Duration, 0, len(concepts))
 	var coldCPU []time.Duration
 	members, hits := 0, 0

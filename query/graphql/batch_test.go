@@ -234,7 +234,9 @@ func BenchmarkProductsAbout(b *testing.B) {
 	// benchmark: change the state so that every run starts cold. Then
 	// warm what every request needs, and time the first request about
 	// each concept.
-	touch(b, store)
+	if err := synth.Touch(context.Background(), store); err != nil {
+		b.Fatal(err)
+	}
 	start := time.Now()
 	do(0)
 	first := time.Since(start)
@@ -283,27 +285,6 @@ func BenchmarkProductsAbout(b *testing.B) {
 	b.ReportMetric(percentile(cold, 0.99), "cold-p99-ms")
 	b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
 	b.ReportMetric(float64(hits)/float64(len(concepts)), "products")
-}
-
-// touch changes the state of the store without changing its data: it
-// adds a statement and removes it again.
-func touch(b *testing.B, store *graph.Store) {
-	b.Helper()
-	q := rdf.Quad{S: rdf.IRI(synth.Base + "touch"), P: rdf.IRI(synth.Base + "touched"), O: rdf.String("yes")}
-	for _, insert := range []bool{true, false} {
-		err := store.Update(context.Background(), func(tx *graph.Txn) error {
-			var err error
-			if insert {
-				_, err = tx.Insert(q)
-			} else {
-				_, err = tx.Delete(q)
-			}
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // percentile returns the p-th percentile (0 < p <= 1) of durations, in
