@@ -128,43 +128,18 @@ func TestLUBM1(t *testing.T) {
 	}
 }
 
-// settle waits until the store's background compaction, busy for a while
-// after a large load, has stopped: until the set of table files in its
-// directory has not changed for settleQuiet, at most settleMax.
-// Queries timed during compaction compete with it for the disk and the
-// CPUs, which is not the steady state the figures are meant to show.
+// settle waits until the store has settled after the load (see
+// graph.Store.Settle), at most two minutes.
 func settle(tb testing.TB, store *graph.Store) {
-	const (
-		settleQuiet = 3 * time.Second
-		settleMax   = 2 * time.Minute
-		settlePoll  = 250 * time.Millisecond
-	)
-	tables := func() string {
-		entries, err := os.ReadDir(store.Dir())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		var names []string
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".sst") {
-				names = append(names, e.Name())
-			}
-		}
-		return strings.Join(names, " ")
+	const quiet = 3 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	waited, err := store.Settle(ctx, quiet)
+	if err != nil {
+		tb.Logf("store not settled after %v (%v): timing anyway", waited.Round(time.Millisecond), err)
+		return
 	}
-	start := time.Now()
-	last, quietSince := tables(), time.Now()
-	for time.Since(quietSince) < settleQuiet {
-		if time.Since(start) > settleMax {
-			tb.Logf("store not settled after %v: timing anyway", settleMax)
-			return
-		}
-		time.Sleep(settlePoll)
-		if cur := tables(); cur != last {
-			last, quietSince = cur, time.Now()
-		}
-	}
-	tb.Logf("waited %v for the store to settle (no compaction for %v) before timing", time.Since(start).Round(time.Millisecond), settleQuiet)
+	tb.Logf("waited %v for the store to settle (no compaction for %v) before timing", waited.Round(time.Millisecond), quiet)
 }
 
 // median returns the median of durations, in milliseconds.
