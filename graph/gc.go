@@ -160,15 +160,7 @@ func (s *Store) collectInstance(ctx context.Context, inst ID) error {
 func (s *Store) collectStep(inst ID, named bool, prefix []byte) (done bool, err error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	var keys [][]byte
-	err = s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix) && len(keys) < gcBatch; it.Next() {
-			keys = append(keys, it.Item().KeyCopy(nil))
-		}
-		return nil
-	})
+	keys, err := s.keysWithPrefix(prefix, gcBatch)
 	if err != nil || len(keys) == 0 {
 		return err == nil, err
 	}
@@ -206,15 +198,7 @@ func (s *Store) collectPackedStep(inst ID) (done bool, err error) {
 	defer s.writeMu.Unlock()
 	for _, idx := range []byte{idxGPOS, idxGOSP, idxGSPO} {
 		prefix := append([]byte{idx}, inst[:]...)
-		var keys [][]byte
-		err = s.db.View(func(txn *badger.Txn) error {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-			defer it.Close()
-			for it.Seek(prefix); it.ValidForPrefix(prefix) && len(keys) < gcBatch; it.Next() {
-				keys = append(keys, it.Item().KeyCopy(nil))
-			}
-			return nil
-		})
+		keys, err := s.keysWithPrefix(prefix, gcBatch)
 		if err != nil {
 			return false, err
 		}
@@ -231,4 +215,19 @@ func (s *Store) collectPackedStep(inst ID) (done bool, err error) {
 		return false, wb.Flush()
 	}
 	return true, nil
+}
+
+// keysWithPrefix returns copies of up to max keys that start with prefix,
+// in order.
+func (s *Store) keysWithPrefix(prefix []byte, max int) ([][]byte, error) {
+	var keys [][]byte
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix) && len(keys) < max; it.Next() {
+			keys = append(keys, it.Item().KeyCopy(nil))
+		}
+		return nil
+	})
+	return keys, err
 }

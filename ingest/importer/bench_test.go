@@ -55,14 +55,7 @@ func BenchmarkImportODCS(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.StartTimer()
-		start, before := time.Now(), processCPU()
-		res, err := Import(ctx, s, Request{Files: files})
-		if err != nil {
-			b.Fatal(err)
-		}
-		elapsed, used := time.Since(start), processCPU()-before
-		b.StopTimer()
+		res, elapsed, used := timedImport(b, ctx, s, files)
 		if len(res.Documents) != n {
 			b.Fatalf("%d documents imported, want %d", len(res.Documents), n)
 		}
@@ -95,14 +88,7 @@ func BenchmarkReimportODCS(b *testing.B) {
 		if _, err := Import(ctx, s, Request{Files: files}); err != nil {
 			b.Fatal(err)
 		}
-		b.StartTimer()
-		start, before := time.Now(), processCPU()
-		res, err := Import(ctx, s, Request{Files: files})
-		if err != nil {
-			b.Fatal(err)
-		}
-		elapsed, used := time.Since(start), processCPU()-before
-		b.StopTimer()
+		res, elapsed, used := timedImport(b, ctx, s, files)
 		for _, d := range res.Documents {
 			if !d.Existed || d.Before != d.Quads {
 				b.Fatalf("%s: existed %v with %d quads, now %d; want the same graph again", d.File, d.Existed, d.Before, d.Quads)
@@ -120,4 +106,20 @@ func BenchmarkReimportODCS(b *testing.B) {
 func reportImport(b *testing.B, n int, wall, cpu time.Duration) {
 	b.ReportMetric(float64(n*b.N)/wall.Seconds(), "contracts/s")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/import")
+}
+
+// timedImport imports files into s with the benchmark timer running and
+// returns the result, the wall-clock time and the process CPU time it took.
+// The timer is stopped before and after.
+func timedImport(b *testing.B, ctx context.Context, s *graph.Store, files []string) (Result, time.Duration, time.Duration) {
+	b.Helper()
+	b.StartTimer()
+	start, before := time.Now(), processCPU()
+	res, err := Import(ctx, s, Request{Files: files})
+	if err != nil {
+		b.Fatal(err)
+	}
+	elapsed, used := time.Since(start), processCPU()-before
+	b.StopTimer()
+	return res, elapsed, used
 }
