@@ -182,17 +182,7 @@ func testPackedInstancesAgreeWithModel(t *testing.T) {
 	checkPacked(t, s, model, graphs[:2], rng)
 	sn = s.Snapshot()
 	defer sn.Release()
-	it := sn.txn.NewIterator(badgerKeysOnly())
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		if k[0] >= idxGSPO && k[0] <= idxOSPG {
-			inst, _ := parseKey(k)
-			if r, ok := sn.state.cat.instances[inst]; !ok || r.State != instanceLive {
-				t.Fatalf("key of a dead instance survived: %x", k)
-			}
-		}
-	}
+	checkNoDeadKeys(t, sn)
 }
 
 // checkPacked compares the store with the model.

@@ -180,24 +180,12 @@ func check(t *testing.T, dir string) GraphInfo {
 		}
 	}
 	// Garbage collection removed every key of the abandoned instance.
-	live := map[ID]bool{}
 	for inst, r := range sn.state.cat.instances {
 		if r.State != instanceLive {
 			t.Errorf("instance %s left in state %d", inst, r.State)
 		}
-		live[inst] = true
 	}
-	it := sn.txn.NewIterator(badgerKeysOnly())
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		if k[0] >= idxGSPO && k[0] <= idxOSPG {
-			inst, _ := parseKey(k)
-			if !live[inst] {
-				t.Fatalf("key of a dead instance survived: %x", k)
-			}
-		}
-	}
+	checkNoDeadKeys(t, sn)
 	return info
 }
 
@@ -244,5 +232,23 @@ func TestCrashAfterCommitKeepsNewContent(t *testing.T) {
 	after := check(t, dir)
 	if after.Quads != 150000 || after.ContentHash == before.ContentHash {
 		t.Errorf("a committed load did not survive the kill: %d quads", after.Quads)
+	}
+}
+
+// checkNoDeadKeys fails the test when an index key belongs to an instance
+// that is not live: garbage collection must have removed every key of an
+// abandoned or replaced instance.
+func checkNoDeadKeys(t *testing.T, sn *Snapshot) {
+	t.Helper()
+	it := sn.txn.NewIterator(badgerKeysOnly())
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		if k[0] >= idxGSPO && k[0] <= idxOSPG {
+			inst, _ := parseKey(k)
+			if r, ok := sn.state.cat.instances[inst]; !ok || r.State != instanceLive {
+				t.Fatalf("key of a dead instance survived: %x", k)
+			}
+		}
 	}
 }
