@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -54,7 +55,7 @@ var (
 
 // indexVersion changes whenever the mapping or the documents change shape;
 // an index of another version is rebuilt.
-const indexVersion = "1"
+const indexVersion = "2"
 
 // batchSize bounds the documents written per Bleve batch.
 const batchSize = 4000
@@ -70,6 +71,8 @@ type Index struct {
 	idx bleve.Index
 
 	suggest *typeahead // the labels of idx, for Suggest
+
+	sets setCache // of the filters of the current snapshot
 }
 
 // Open opens the index in dir, creating it when absent; dir "" keeps the
@@ -120,7 +123,8 @@ func openBleve(dir string) (bleve.Index, error) {
 		return nil, err
 	}
 	if dir == "" {
-		idx, err := bleve.NewMemOnly(m)
+		// Scorch, as on disk: ranking reads its document numbers.
+		idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 		if err != nil {
 			return nil, fmt.Errorf("search: create index in memory: %w", err)
 		}

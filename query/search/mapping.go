@@ -40,27 +40,26 @@ const (
 
 // Field names of the index documents.
 const (
-	fieldType      = "type"
-	fieldLabel     = "label"
-	fieldName      = "name"    // primary labels in English or untagged
-	fieldSyn       = "syn"     // alternative, hidden and other-language labels, keywords
-	fieldConcept   = "concept" // labels of the concepts the resource means
-	fieldBroader   = "broader" // labels of broader and close concepts
-	fieldText      = "text"    // definitions, descriptions, notes, purpose
-	fieldConceptBy = "concept_via"
-	fieldBroaderBy = "broader_via"
-	fieldDomain    = "domain"
-	fieldScheme    = "scheme"
-	fieldOwner     = "owner"
-	fieldLifecycle = "lifecycle"
-	fieldLang      = "lang"
-	fieldGraphs    = "graphs"
-	// The priority fields repeat the labels of the resources people look
-	// for first: products (1); concepts, datasets, classes, schemes,
-	// domains and owners (2).
-	fieldPriority1 = "prio1"
-	fieldPriority2 = "prio2"
-	fieldDeps      = "deps"
+	fieldType    = "type"
+	fieldLabel   = "label"
+	fieldName    = "name"    // primary labels in English or untagged
+	fieldSyn     = "syn"     // alternative, hidden and other-language labels, keywords
+	fieldConcept = "concept" // labels of the concepts the resource means
+	fieldBroader = "broader" // labels of broader and close concepts
+	fieldText    = "text"    // definitions, descriptions, notes, purpose
+	// Stored only, each list as one value joined by storedSeparator: the
+	// links through which the concept and broader labels were reached,
+	// and the broader labels.
+	fieldConceptBy     = "concept_via"
+	fieldBroaderBy     = "broader_via"
+	fieldBroaderStored = "broader_labels"
+	fieldDomain        = "domain"
+	fieldScheme        = "scheme"
+	fieldOwner         = "owner"
+	fieldLifecycle     = "lifecycle"
+	fieldLang          = "lang"
+	fieldGraphs        = "graphs"
+	fieldDeps          = "deps"
 
 	// Suffix of the parallel fields that index the same text as plain
 	// words.
@@ -159,6 +158,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldLabel, stored())
 	doc.AddFieldMappingsAt(fieldConceptBy, stored())
 	doc.AddFieldMappingsAt(fieldBroaderBy, stored())
+	doc.AddFieldMappingsAt(fieldBroaderStored, stored())
 	// Term vectors on the English fields serve phrase queries, match
 	// locations and highlighting; the others only need to match.
 	// The English fields are stored (for snippets and for saying what
@@ -166,13 +166,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	// locations); the word fields carry term vectors so that typo and
 	// compound matches can be reported too.
 	for _, name := range textFields {
-		doc.AddFieldMappingsAt(name, text(analyzerEnglish, true, true))
+		// The labels of broader concepts are many and never highlighted:
+		// they are stored as one value (fieldBroaderStored).
+		doc.AddFieldMappingsAt(name, text(analyzerEnglish, name != fieldBroader, true))
 		if hasWords(name) {
 			doc.AddFieldMappingsAt(name+suffixWord, text(analyzerWord, false, true))
 		}
-	}
-	for _, name := range []string{fieldPriority1, fieldPriority2} {
-		doc.AddFieldMappingsAt(name, text(analyzerEnglish, false, false))
 	}
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzerEnglish

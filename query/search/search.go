@@ -1,19 +1,23 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Request is a search.
@@ -88,10 +92,9 @@ type FacetCount struct {
 // matches above stems of joined words, those above typo corrections.
 var (
 	englishBoost = map[string]float64{fieldName: 6, fieldSyn: 4, fieldConcept: 12, fieldBroader: 2, fieldText: 0.6}
-	wordBoost    = map[string]float64{fieldName: 3, fieldConcept: 6}
-	fuzzyBoost   = map[string]float64{fieldName: 1.2, fieldSyn: 1, fieldConcept: 1}
-	// priorityBoost weighs the priority fields (see textQuery).
-	priorityBoost = map[string]float64{fieldPriority1: 6, fieldPriority2: 3}
+	// wordBoost adds to the English boost of a word matched as written.
+	wordBoost  = map[string]float64{fieldName: 3, fieldConcept: 6}
+	fuzzyBoost = map[string]float64{fieldName: 1.2, fieldSyn: 1, fieldConcept: 1}
 )
 
 const (
@@ -101,17 +104,17 @@ const (
 
 var phrasePattern = regexp.MustCompile(`"([^"]*)"`)
 
-// Search runs a search.
+// Search runs a search. Text is ranked by rank over Bleve's postings;
+// Bleve then reads the page's hits (stored fields, match locations,
+// snippets) and, when asked, counts the facets of all matches. Without
+// text, the resources the filters allow are listed by Bleve alone.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
 	idx, release, err := ix.bleveIndex()
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	q, text, err := ix.buildQuery(idx, r)
-	if err != nil {
-		return nil, err
-	}
 	limit := r.Limit
 	if limit <= 0 {
 		limit = defaultLimit
@@ -123,65 +126,275 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	// The ranking pass reads no stored fields and no match locations:
-	// those are read for the page's hits only, in a second pass.
-	req := bleve.NewSearchRequestOptions(q, limit, from, false)
-	if r.Facets {
-		for _, f := range []string{fieldType, fieldDomain, fieldScheme, fieldOwner, fieldLifecycle, fieldLang} {
-			req.AddFacet(f, bleve.NewFacetRequest(f, 20))
-		}
+	phrases, words := splitText(r.Text)
+	var res *Result
+	if len(phrases) == 0 && words == "" {
+		res, err = ix.list(ctx, idx, r, from, limit)
+	} else {
+		res, err = ix.ranked(ctx, idx, r, phrases, words, from, limit)
 	}
-	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %q: %w", r.Text, err)
 	}
-	out := &Result{Total: res.Total, Took: res.Took}
+	if next := from + len(res.Hits); len(res.Hits) == limit && uint64(next) < res.Total {
+		res.Next = encodeCursor(next)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// splitText separates the "quoted phrases" of a text from its other words.
+func splitText(text string) (phrases []string, words string) {
+	for _, m := range phrasePattern.FindAllStringSubmatch(text, -1) {
+		if strings.TrimSpace(m[1]) != "" {
+			phrases = append(phrases, m[1])
+		}
+	}
+	return phrases, strings.TrimSpace(phrasePattern.ReplaceAllString(text, " "))
+}
+
+// ranked runs a search with text.
+func (ix *Index) ranked(ctx context.Context, idx bleve.Index, r Request, phrases []string, words string, from, limit int) (*Result, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	// The words of the phrases rank too; the last free word may be
+	// unfinished unless the text ends after it.
+	all := strings.Join(append(slices.Clone(phrases), words), " ")
+	textEnds := words == "" || strings.HasSuffix(r.Text, " ") || strings.HasSuffix(r.Text, `"`)
+	p, err := plan(ctx, idx, reader, all, textEnds)
+	if err != nil {
+		return nil, err
+	}
+	// What the hits must match besides the words: the filters and the
+	// phrases; retired products are left out unless asked for.
+	// The sets of the filters are the same for every search of a
+	// snapshot: they are kept for the next.
+	filters := filterQueries(r)
+	var allow, deny docSet
+	if len(filters) > 0 {
+		if allow, err = ix.sets.get(ctx, reader, idx, bleve.NewConjunctionQuery(filters...)); err != nil {
+			return nil, err
+		}
+	}
+	for _, ph := range phrases {
+		set, err := matchSet(ctx, reader, idx, phraseQuery(ph), true)
+		if err != nil {
+			return nil, err
+		}
+		allow = allow.intersect(set)
+	}
+	retired := retiredQuery(r)
+	if retired != nil {
+		if deny, err = ix.sets.get(ctx, reader, idx, retired); err != nil {
+			return nil, err
+		}
+	}
+	musts := filters
+	for _, ph := range phrases {
+		musts = append(musts, phraseQuery(ph))
+	}
+	priors, err := ix.priors(ctx, reader, idx)
+	if err != nil {
+		return nil, err
+	}
+	ranks, err := rank(ctx, reader, p, priors, allow, deny, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: ranks.total}
+	switch {
+	case len(ranks.hits) == 0:
+	case !r.Highlight:
+		if out.Hits, err = readRanked(ctx, reader, p, ranks.hits); err != nil {
+			return nil, err
+		}
+	default:
+		// Snippets come from Bleve's highlighter, which works on the
+		// matches of a Bleve search: the page's hits are found again.
+		text := query.Query(p.termQuery())
+		if len(phrases) > 0 {
+			alts := []query.Query{text}
+			for _, ph := range phrases {
+				alts = append(alts, phraseQuery(ph))
+			}
+			text = bleve.NewDisjunctionQuery(alts...)
+		}
+		ids := make([]string, len(ranks.hits))
+		internal := make(index.IndexInternalID, 8)
+		for i, h := range ranks.hits {
+			internal.SetValue(h.doc)
+			if ids[i], err = reader.ExternalID(internal); err != nil {
+				return nil, fmt.Errorf("read hit %d: %w", h.doc, err)
+			}
+		}
+		details, err := readHits(ctx, idx, ids, text, true)
+		if err != nil {
+			return nil, err
+		}
+		for i, h := range ranks.hits {
+			hit := Hit{IRI: ids[i]}
+			if d, ok := details[ids[i]]; ok {
+				hit = toHit(d)
+			}
+			hit.Score = h.score
+			out.Hits = append(out.Hits, hit)
+		}
+	}
+	if r.Facets {
+		q := bleve.NewBooleanQuery()
+		q.AddMust(append(musts, p.termQuery())...)
+		if retired != nil {
+			q.AddMustNot(retired)
+		}
+		if out.Facets, err = facets(ctx, idx, q); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// typePriors weigh the resources people look for first (see rank):
+// products, then the top-level resources of a catalog.
+var typePriors = []struct {
+	factor float32
+	types  []string
+}{
+	{2, []string{TypeProduct}},
+	{1.75, []string{TypeConcept, TypeDataset, TypeClass, TypeScheme, TypeDomain, TypeOwner}},
+}
+
+// priors returns the type priors' document sets in reader.
+func (ix *Index) priors(ctx context.Context, reader index.IndexReader, idx bleve.Index) ([]prior, error) {
+	out := make([]prior, len(typePriors))
+	for i, tp := range typePriors {
+		var qs []query.Query
+		for _, t := range tp.types {
+			q := bleve.NewTermQuery(t)
+			q.SetField(fieldType)
+			qs = append(qs, q)
+		}
+		set, err := ix.sets.get(ctx, reader, idx, bleve.NewDisjunctionQuery(qs...))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = prior{docs: set, factor: tp.factor}
+	}
+	return out, nil
+}
+
+// list runs a search without text: the resources the filters allow, in
+// the index's order.
+func (ix *Index) list(ctx context.Context, idx bleve.Index, r Request, from, limit int) (*Result, error) {
+	q := bleve.NewBooleanQuery()
+	if musts := filterQueries(r); len(musts) > 0 {
+		q.AddMust(musts...)
+	} else {
+		q.AddMust(bleve.NewMatchAllQuery())
+	}
+	if retired := retiredQuery(r); retired != nil {
+		q.AddMustNot(retired)
+	}
+	res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, limit, from, false))
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: res.Total}
 	if len(res.Hits) > 0 {
 		ids := make([]string, len(res.Hits))
 		for i, h := range res.Hits {
 			ids[i] = h.ID
 		}
-		// The hits passed the filters already: the text query alone finds
-		// what matched, and starting from the ids keeps it to them.
-		details := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
-		details.Fields = []string{fieldType, fieldLabel, fieldDomain, fieldLifecycle,
-			fieldName, fieldSyn, fieldConcept, fieldConceptBy, fieldBroader, fieldBroaderBy, fieldText}
-		details.IncludeLocations = true
-		if r.Highlight {
-			details.Highlight = bleve.NewHighlightWithStyle("html")
-			details.Highlight.Fields = []string{fieldName, fieldSyn, fieldConcept, fieldText}
-		}
-		dres, err := idx.SearchInContext(ctx, details)
+		details, err := readHits(ctx, idx, ids, bleve.NewMatchAllQuery(), false)
 		if err != nil {
-			return nil, fmt.Errorf("search: %q: read hits: %w", r.Text, err)
-		}
-		byID := make(map[string]*bsearch.DocumentMatch, len(dres.Hits))
-		for _, h := range dres.Hits {
-			byID[h.ID] = h
+			return nil, err
 		}
 		for _, h := range res.Hits {
-			hit := Hit{IRI: h.ID, Score: h.Score}
-			if d, ok := byID[h.ID]; ok {
+			hit := Hit{IRI: h.ID}
+			if d, ok := details[h.ID]; ok {
 				hit = toHit(d)
-				hit.Score = h.Score
 			}
+			hit.Score = h.Score
 			out.Hits = append(out.Hits, hit)
 		}
 	}
-	if next := from + len(res.Hits); len(res.Hits) == limit && uint64(next) < res.Total {
-		out.Next = encodeCursor(next)
-	}
 	if r.Facets {
-		out.Facets = make(map[string][]FacetCount)
-		for name, f := range res.Facets {
-			var counts []FacetCount
-			if f.Terms != nil {
-				for _, t := range f.Terms.Terms() {
-					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-				}
-			}
-			out.Facets[name] = counts
+		if out.Facets, err = facets(ctx, idx, q); err != nil {
+			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// readHits reads the stored fields of the hits ids and where text matched
+// them (and snippets, if highlight). Reading a document costs more than
+// finding it: two workers read half of a page each.
+func readHits(ctx context.Context, idx bleve.Index, ids []string, text query.Query, highlight bool) (map[string]*bsearch.DocumentMatch, error) {
+	if len(ids) < 4 {
+		return readSomeHits(ctx, idx, ids, text, highlight)
+	}
+	half := len(ids) / 2
+	var rest map[string]*bsearch.DocumentMatch
+	var restErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { rest, restErr = readSomeHits(ctx, idx, ids[half:], text, highlight) })
+	byID, err := readSomeHits(ctx, idx, ids[:half], text, highlight)
+	wg.Wait()
+	if err = cmp.Or(err, restErr); err != nil {
+		return nil, err
+	}
+	maps.Copy(byID, rest)
+	return byID, nil
+}
+
+func readSomeHits(ctx context.Context, idx bleve.Index, ids []string, text query.Query, highlight bool) (map[string]*bsearch.DocumentMatch, error) {
+	// Starting from the ids keeps the text query to them.
+	details := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
+	details.Fields = []string{fieldType, fieldLabel, fieldDomain, fieldLifecycle,
+		fieldName, fieldSyn, fieldConcept, fieldConceptBy, fieldBroaderStored, fieldBroaderBy, fieldText}
+	details.IncludeLocations = true
+	if highlight {
+		details.Highlight = bleve.NewHighlightWithStyle("html")
+		details.Highlight.Fields = []string{fieldName, fieldSyn, fieldConcept, fieldText}
+	}
+	res, err := idx.SearchInContext(ctx, details)
+	if err != nil {
+		return nil, fmt.Errorf("read hits: %w", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	return byID, nil
+}
+
+// facets counts the values of the facet fields over the matches of q,
+// which Bleve reads without scoring.
+func facets(ctx context.Context, idx bleve.Index, q query.Query) (map[string][]FacetCount, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	for _, f := range []string{fieldType, fieldDomain, fieldScheme, fieldOwner, fieldLifecycle, fieldLang} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	out := make(map[string][]FacetCount)
+	for name, f := range res.Facets {
+		var counts []FacetCount
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		out[name] = counts
 	}
 	return out, nil
 }
@@ -223,15 +436,9 @@ func decodeCursor(s string) (int, error) {
 	return c.Next, nil
 }
 
-// buildQuery combines the text query, the filters and the ranking
-// preferences; it also returns the text query alone.
-func (ix *Index) buildQuery(idx bleve.Index, r Request) (full, text query.Query, err error) {
-	must := []query.Query{}
-	tq, err := textQuery(idx, r.Text)
-	if err != nil {
-		return nil, nil, err
-	}
-	must = append(must, tq)
+// filterQueries are the filters of r, one query per filter: a resource
+// must match one value of each.
+func filterQueries(r Request) []query.Query {
 	filters := []struct {
 		field  string
 		values []string
@@ -245,6 +452,7 @@ func (ix *Index) buildQuery(idx bleve.Index, r Request) (full, text query.Query,
 		{fieldLifecycle, r.Lifecycles, false, true},
 		{fieldLang, r.Languages, false, true},
 	}
+	var musts []query.Query
 	for _, f := range filters {
 		if len(f.values) == 0 {
 			continue
@@ -263,140 +471,36 @@ func (ix *Index) buildQuery(idx bleve.Index, r Request) (full, text query.Query,
 			q.SetField(f.field)
 			any = append(any, q)
 		}
-		must = append(must, bleve.NewDisjunctionQuery(any...))
+		musts = append(musts, bleve.NewDisjunctionQuery(any...))
 	}
-	bq := bleve.NewBooleanQuery()
-	if len(must) == 1 {
-		// The text query alone: a conjunction of one clause would score
-		// the same, one level of searchers slower.
-		bq.Must = tq
-	} else {
-		bq.AddMust(must[1:]...)
-		bq.AddMust(tq)
+	return musts
+}
+
+// retiredQuery matches the retired resources r leaves out, or is nil when
+// r asks for them.
+func retiredQuery(r Request) query.Query {
+	if r.IncludeRetired || slices.ContainsFunc(r.Lifecycles, func(s string) bool { return strings.EqualFold(localName(s), "retired") }) {
+		return nil
 	}
-	if !r.IncludeRetired && !slices.ContainsFunc(r.Lifecycles, func(s string) bool { return strings.EqualFold(localName(s), "retired") }) {
-		retired := bleve.NewTermQuery("retired")
-		retired.SetField(fieldLifecycle)
-		bq.AddMustNot(retired)
-	}
-	return bq, tq, nil
+	q := bleve.NewTermQuery("retired")
+	q.SetField(fieldLifecycle)
+	return q
 }
 
 func escapeWildcard(s string) string {
 	return strings.NewReplacer("*", `\*`, "?", `\?`).Replace(s)
 }
 
-// textQuery turns the user's text into a query: phrases must match; the
-// other words are looked for, English-stemmed and unstemmed, in labels,
-// synonyms, concept labels and texts, with typo tolerance for long words
-// the index does not know.
-func textQuery(idx bleve.Index, text string) (query.Query, error) {
-	var must []query.Query
-	for _, m := range phrasePattern.FindAllStringSubmatch(text, -1) {
-		if strings.TrimSpace(m[1]) == "" {
-			continue
-		}
-		var alts []query.Query
-		for f, boost := range englishBoost {
-			pq := bleve.NewMatchPhraseQuery(m[1])
-			pq.SetField(f)
-			pq.SetBoost(boost)
-			alts = append(alts, pq)
-		}
-		must = append(must, bleve.NewDisjunctionQuery(alts...))
+// phraseQuery matches the resources whose labels or texts hold phrase as
+// written (English-stemmed).
+func phraseQuery(phrase string) query.Query {
+	var alts []query.Query
+	for _, f := range textFields {
+		pq := bleve.NewMatchPhraseQuery(phrase)
+		pq.SetField(f)
+		alts = append(alts, pq)
 	}
-	words := strings.TrimSpace(phrasePattern.ReplaceAllString(text, " "))
-	if words != "" {
-		tokens, err := analyze(idx, analyzerQueryWord, words)
-		if err != nil {
-			return nil, err
-		}
-		var typos []string // long words the index does not know
-		for _, tok := range tokens {
-			if typoDistance(tok) > 0 && !knownWord(idx, tok) {
-				typos = append(typos, tok)
-			}
-		}
-		// One group per field, so that a resource matching in one field
-		// only (a product through the labels of its concepts) is not
-		// outscored merely because the others match in more of the
-		// parallel fields: Bleve scales a disjunction by the fraction of
-		// its clauses that match.
-		var groups []query.Query
-		for _, f := range textFields {
-			var alts []query.Query
-			mq := bleve.NewMatchQuery(words)
-			mq.SetField(f)
-			mq.SetBoost(englishBoost[f])
-			alts = append(alts, mq)
-			if f == fieldName || f == fieldConcept {
-				// Unstemmed words, and compounds the index wrote spaced:
-				// "policyholder" finds "Policy Holder".
-				for _, tok := range tokens {
-					tq := bleve.NewTermQuery(tok)
-					tq.SetField(f + suffixWord)
-					tq.SetBoost(wordBoost[f])
-					alts = append(alts, tq)
-				}
-			}
-			if hasWords(f) && len(tokens) > 1 {
-				// All the words: above any one of them.
-				aq := bleve.NewMatchQuery(words)
-				aq.SetField(f)
-				aq.SetOperator(query.MatchQueryOperatorAnd)
-				aq.SetBoost(englishBoost[f])
-				alts = append(alts, aq)
-				// Spaced words written as one: "policy holder" finds
-				// "Policyholder" as strongly as "policyholder" does.
-				for i := 0; i+1 < len(tokens); i++ {
-					tq := bleve.NewTermQuery(tokens[i] + tokens[i+1])
-					tq.SetField(f + suffixWord)
-					tq.SetBoost(englishBoost[f])
-					alts = append(alts, tq)
-				}
-			}
-			if boost, ok := fuzzyBoost[f]; ok {
-				for _, tok := range typos {
-					fq := bleve.NewFuzzyQuery(tok)
-					fq.SetField(f + suffixWord)
-					fq.SetFuzziness(typoDistance(tok))
-					fq.SetBoost(boost)
-					alts = append(alts, fq)
-				}
-			}
-			// The last word may be unfinished when searching as one types
-			// (a word the index knows is taken as finished).
-			if n := len(tokens); f == fieldName && n > 0 && !strings.HasSuffix(text, " ") &&
-				utf8.RuneCountInString(tokens[n-1]) >= 3 && !knownWord(idx, tokens[n-1]) {
-				pq := bleve.NewPrefixQuery(tokens[n-1])
-				pq.SetField(fieldName + suffixWord)
-				pq.SetBoost(0.5)
-				alts = append(alts, pq)
-			}
-			groups = append(groups, bleve.NewDisjunctionQuery(alts...))
-		}
-		// What people look for first: products, then concepts and other
-		// top-level resources, above the entities, attributes and
-		// properties of models, which would otherwise crowd the top with
-		// every column that carries the word. Their labels are indexed
-		// again in the priority fields, which adds a clause that only
-		// they can match (and a disjunction scales by the fraction of
-		// its clauses that match).
-		for f, boost := range priorityBoost {
-			mq := bleve.NewMatchQuery(words)
-			mq.SetField(f)
-			mq.SetBoost(boost)
-			groups = append(groups, mq)
-		}
-		must = append(must, bleve.NewDisjunctionQuery(groups...))
-	}
-	switch len(must) {
-	case 0:
-		return bleve.NewMatchAllQuery(), nil
-	case 1:
-		return must[0], nil
-	}
-	return bleve.NewConjunctionQuery(must...), nil
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // typoDistance is the edit distance tolerated in a word: none for short
@@ -410,24 +514,6 @@ func typoDistance(word string) int {
 		return 1
 	}
 	return 2
-}
-
-// knownWord reports whether word occurs as written in any label, so that
-// typo correction is only tried for words the index does not know (and a
-// correctly spelt "customer" never also matches "customs").
-func knownWord(idx bleve.Index, word string) bool {
-	for _, f := range []string{fieldName, fieldSyn, fieldConcept} {
-		d, err := idx.FieldDictRange(f+suffixWord, []byte(word), []byte(word))
-		if err != nil {
-			continue
-		}
-		e, err := d.Next()
-		d.Close()
-		if err == nil && e != nil && e.Term == word {
-			return true
-		}
-	}
-	return false
 }
 
 // analyze runs one of the index's analyzers over text.
@@ -446,62 +532,90 @@ func analyze(idx bleve.Index, analyzer, text string) ([]string, error) {
 // toHit converts a Bleve hit, working out from the match locations which
 // stored values matched.
 func toHit(h *bsearch.DocumentMatch) Hit {
-	hit := Hit{
-		IRI:       h.ID,
-		Score:     h.Score,
-		Type:      firstString(h.Fields[fieldType]),
-		Label:     firstString(h.Fields[fieldLabel]),
-		Domains:   strings_(h.Fields[fieldDomain]),
-		Lifecycle: firstString(h.Fields[fieldLifecycle]),
-		Snippets:  h.Fragments,
+	values := make(map[string][]string, len(h.Fields))
+	for f, v := range h.Fields {
+		values[f] = strings_(v)
 	}
-	type key struct {
-		field string
-		pos   int
-	}
-	seen := map[key]bool{}
-	var keys []key
+	var keys []matchKey
 	for field, terms := range h.Locations {
-		base := strings.TrimSuffix(field, suffixWord)
-		if !slices.Contains(textFields, base) {
-			continue
-		}
 		for _, locs := range terms {
 			for _, l := range locs {
-				pos := 0
-				if len(l.ArrayPositions) > 0 {
-					pos = int(l.ArrayPositions[0])
-				}
-				k := key{base, pos}
-				if !seen[k] {
-					seen[k] = true
-					keys = append(keys, k)
-				}
+				keys = append(keys, newMatchKey(field, l.ArrayPositions))
 			}
 		}
 	}
-	order := map[string]int{fieldName: 0, fieldSyn: 1, fieldConcept: 2, fieldBroader: 3, fieldText: 4}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := order[a.field] - order[b.field]; c != 0 {
+	hit := newHit(h.ID, values, keys)
+	hit.Score = h.Score
+	hit.Snippets = h.Fragments
+	return hit
+}
+
+// matchKey is a matched value: a text field and the value's position.
+type matchKey struct {
+	field string
+	pos   int
+}
+
+// newMatchKey is the key of a match in an index field (a text field or
+// its plain-word twin) at the array positions of its value.
+func newMatchKey(field string, positions []uint64) matchKey {
+	k := matchKey{field: strings.TrimSuffix(field, suffixWord)}
+	if len(positions) > 0 {
+		k.pos = int(positions[0])
+	}
+	return k
+}
+
+// newHit builds a hit from its stored values (by field, in array order)
+// and the values that matched.
+func newHit(id string, values map[string][]string, keys []matchKey) Hit {
+	first := func(f string) string {
+		if v := values[f]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	hit := Hit{
+		IRI:       id,
+		Type:      first(fieldType),
+		Label:     first(fieldLabel),
+		Domains:   values[fieldDomain],
+		Lifecycle: first(fieldLifecycle),
+	}
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k matchKey) bool { return !slices.Contains(textFields, k.field) })
+	order := func(f string) int { return slices.Index(textFields, f) }
+	slices.SortFunc(keys, func(a, b matchKey) int {
+		if c := order(a.field) - order(b.field); c != 0 {
 			return c
 		}
 		return a.pos - b.pos
 	})
-	for _, k := range keys {
-		values := strings_(h.Fields[k.field])
-		if k.pos >= len(values) {
-			continue
+	keys = slices.Compact(keys)
+	// The lists stored as one value, split when a key needs them.
+	lists := map[string][]string{}
+	list := func(f string) []string {
+		l, ok := lists[f]
+		if v := values[f]; !ok && len(v) > 0 {
+			l = strings.Split(v[0], storedSeparator)
+			lists[f] = l
 		}
-		m := Match{Field: k.field, Text: values[k.pos]}
+		return l
+	}
+	for _, k := range keys {
+		vs := values[k.field]
+		var via []string
 		switch k.field {
 		case fieldConcept:
-			if via := strings_(h.Fields[fieldConceptBy]); k.pos < len(via) {
-				m.Via = via[k.pos]
-			}
+			via = list(fieldConceptBy)
 		case fieldBroader:
-			if via := strings_(h.Fields[fieldBroaderBy]); k.pos < len(via) {
-				m.Via = via[k.pos]
-			}
+			vs, via = list(fieldBroaderStored), list(fieldBroaderBy)
+		}
+		if k.pos >= len(vs) {
+			continue
+		}
+		m := Match{Field: k.field, Text: vs[k.pos]}
+		if k.pos < len(via) {
+			m.Via = via[k.pos]
 		}
 		hit.Matched = append(hit.Matched, m)
 	}
@@ -524,13 +638,6 @@ func strings_(v any) []string {
 		return out
 	}
 	return nil
-}
-
-func firstString(v any) string {
-	if s := strings_(v); len(s) > 0 {
-		return s[0]
-	}
-	return ""
 }
 
 // Suggestion is one completion of a prefix.

@@ -1,0 +1,278 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// rankTestIndex indexes n random documents over a small vocabulary, in
+// several batches (several segments), then deletes and rewrites some, so
+// that document numbers have gaps.
+func rankTestIndex(t *testing.T, n int) *Index {
+	t.Helper()
+	ix, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	idx, release, err := ix.bleveIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	rng := rand.New(rand.NewPCG(1, 2))
+	vocab := []string{"customer", "customers", "client", "order", "account", "holder", "policy",
+		"policy holder", "policyholder", "invoice", "line", "shipment", "customs", "duty", "revenue"}
+	values := func(max int) []string {
+		var out []string
+		for range rng.IntN(max + 1) {
+			w := vocab[rng.IntN(len(vocab))]
+			if rng.IntN(3) == 0 {
+				w += " " + vocab[rng.IntN(len(vocab))]
+			}
+			out = append(out, w)
+		}
+		return out
+	}
+	doc := func() map[string]any {
+		m := map[string]any{
+			fieldType:  Types[rng.IntN(len(Types))],
+			fieldLabel: "x",
+		}
+		if rng.IntN(10) == 0 {
+			m[fieldLifecycle] = "retired"
+		}
+		for _, f := range textFields {
+			v := values(3)
+			if f == fieldConcept || f == fieldBroader {
+				v = values(8)
+			}
+			m[f] = v
+			if hasWords(f) {
+				m[f+suffixWord] = v
+			}
+		}
+		return m
+	}
+	for batch := range 3 {
+		b := idx.NewBatch()
+		for i := range n / 3 {
+			b.Index(fmt.Sprintf("doc%d-%d", batch, i), doc())
+		}
+		if err := idx.Batch(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := idx.NewBatch()
+	for i := 0; i < n/3; i += 7 {
+		b.Delete(fmt.Sprintf("doc0-%d", i))
+		b.Index(fmt.Sprintf("doc1-%d", i), doc())
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// modelRank scores the documents of p the plain way: every posting into a
+// map, then the formula of rank, for all documents at once.
+func modelRank(t *testing.T, r index.IndexReader, p rankPlan, priors []prior, allow, deny docSet) map[uint64]float64 {
+	t.Helper()
+	n, err := r.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// doc → word → text field → best alternative
+	best := map[uint64]map[int]map[int]float32{}
+	for _, c := range p.clauses {
+		tfr, err := r.TermFieldReader(context.Background(), []byte(c.term), c.field, true, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := c.weight * (1 + math.Log(float64(n)/float64(tfr.Count()+1)))
+		for {
+			d, err := tfr.Next(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d == nil {
+				break
+			}
+			doc := d.ID.Value()
+			s := float32(w * math.Sqrt(float64(d.Freq)*d.Norm))
+			for _, word := range c.words {
+				if best[doc] == nil {
+					best[doc] = map[int]map[int]float32{}
+				}
+				if best[doc][word] == nil {
+					best[doc][word] = map[int]float32{}
+				}
+				best[doc][word][c.group] = max(best[doc][word][c.group], s)
+			}
+		}
+		tfr.Close()
+	}
+	out := map[uint64]float64{}
+	for doc, words := range best {
+		if (allow != nil && !allow.has(doc)) || deny.has(doc) {
+			continue
+		}
+		var score float64
+		for _, fields := range words {
+			var top, sum float64
+			for _, s := range fields {
+				top = max(top, float64(s))
+				sum += float64(s)
+			}
+			score += top + disMaxTie*(sum-top)
+		}
+		score *= float64(len(words)) / float64(p.words)
+		for _, pr := range priors {
+			if pr.docs.has(doc) {
+				score *= float64(pr.factor)
+				break
+			}
+		}
+		out[doc] = score
+	}
+	return out
+}
+
+func TestRankMatchesModel(t *testing.T) {
+	ix := rankTestIndex(t, 12000) // three windows and more per segment
+	idx, release, err := ix.bleveIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	priors, err := ix.priors(ctx, r, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deny, err := ix.sets.get(ctx, r, idx, retiredQuery(Request{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	products, err := ix.sets.get(ctx, r, idx, filterQueries(Request{Types: []string{TypeProduct}})[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"customer", "customers", "custmer", "policy holder", "policyholder",
+		"revenue account", "the order", "invoice line acc", "client duty shipment"} {
+		p, err := plan(ctx, idx, r, text, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name        string
+			allow, deny docSet
+			parallel    uint64
+		}{
+			{"serial", nil, nil, math.MaxUint64},
+			{"parallel", nil, nil, 0},
+			{"filtered", products, deny, 0},
+		} {
+			t.Run(text+"/"+tc.name, func(t *testing.T) {
+				defer func(old uint64) { parallelPostings = old }(parallelPostings)
+				parallelPostings = tc.parallel
+				want := modelRank(t, r, p, priors, tc.allow, tc.deny)
+				all, err := rank(ctx, r, p, priors, tc.allow, tc.deny, 0, len(want)+5)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if all.total != uint64(len(want)) || len(all.hits) != len(want) {
+					t.Fatalf("total %d, %d hits; want %d", all.total, len(all.hits), len(want))
+				}
+				if len(want) == 0 {
+					t.Fatalf("%q matches nothing: the test says nothing", text)
+				}
+				for i, h := range all.hits {
+					w, ok := want[h.doc]
+					if !ok || math.Abs(h.score-w) > 1e-4*w {
+						t.Fatalf("doc %d: score %g, want %g (found %v)", h.doc, h.score, w, ok)
+					}
+					if i > 0 && better(all.hits[i-1], h) > 0 {
+						t.Fatalf("hits %d and %d out of order", i-1, i)
+					}
+				}
+				// Pages follow each other exactly.
+				var paged []scored
+				size := max(7, len(want)/5)
+				for from := 0; from < len(want); from += size {
+					page, err := rank(ctx, r, p, priors, tc.allow, tc.deny, from, size)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if page.total != all.total {
+						t.Fatalf("page at %d: total %d, want %d", from, page.total, all.total)
+					}
+					paged = append(paged, page.hits...)
+				}
+				if !slices.EqualFunc(paged, all.hits, func(a, b scored) bool { return a.doc == b.doc }) {
+					t.Fatal("pages differ from the whole ranking")
+				}
+			})
+		}
+	}
+}
+
+// TestRankTotalAgreesWithBleve checks that the documents rank counts are
+// those Bleve matches with the plan's term query (which the facets use).
+func TestRankTotalAgreesWithBleve(t *testing.T) {
+	ix := rankTestIndex(t, 3000)
+	ctx := context.Background()
+	for _, text := range []string{"customer", "policy holder", "custmer acc", `"policy holder" client`} {
+		res, err := ix.Search(ctx, Request{Text: text, Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0
+		for _, f := range res.Facets[fieldType] {
+			sum += f.Count
+		}
+		if res.Total == 0 || uint64(sum) != res.Total {
+			t.Errorf("%q: total %d, type facets sum to %d", text, res.Total, sum)
+		}
+	}
+}
+
+// TestMatchedComesFromTheHit checks that what a hit says matched is a
+// value of the hit that holds a word of the query.
+func TestMatchedComesFromTheHit(t *testing.T) {
+	ix := rankTestIndex(t, 3000)
+	res, err := ix.Search(context.Background(), Request{Text: "policyholder invoice", Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("no hits")
+	}
+	for _, h := range res.Hits {
+		if len(h.Matched) == 0 {
+			t.Errorf("%s: nothing matched", h.IRI)
+		}
+		for _, m := range h.Matched {
+			text := strings.ToLower(m.Text)
+			if !strings.Contains(text, "invoice") && !strings.Contains(strings.ReplaceAll(text, " ", ""), "policyholder") {
+				t.Errorf("%s: matched %+v holds no word of the query", h.IRI, m)
+			}
+		}
+	}
+}

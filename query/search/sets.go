@@ -1,0 +1,119 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// docSet is a set of internal document numbers of one index snapshot.
+type docSet []uint64
+
+func (s docSet) has(n uint64) bool {
+	i := n >> 6
+	return i < uint64(len(s)) && s[i]&(1<<(n&63)) != 0
+}
+
+func (s *docSet) add(n uint64) {
+	i := n >> 6
+	if i >= uint64(len(*s)) {
+		*s = append(*s, make([]uint64, i+1-uint64(len(*s)))...)
+	}
+	(*s)[i] |= 1 << (n & 63)
+}
+
+// intersect returns the documents in both s and t; a nil set stands for
+// all documents.
+func (s docSet) intersect(t docSet) docSet {
+	switch {
+	case s == nil:
+		return t
+	case t == nil:
+		return s
+	}
+	out := make(docSet, min(len(s), len(t)))
+	for i := range out {
+		out[i] = s[i] & t[i]
+	}
+	return out
+}
+
+// setCache keeps the document sets of the filters of the searches of one
+// index snapshot (document numbers belong to a snapshot): the type,
+// domain or lifecycle filters of a catalog are few and the same for many
+// searches, which then need not read them again. A new snapshot empties
+// it.
+type setCache struct {
+	mu     sync.Mutex
+	reader index.IndexReader // whose sets are kept; holding it keeps its address unique
+	sets   map[string]docSet
+}
+
+// maxCachedSets bounds the sets kept: some 70 KiB each for 500k documents.
+const maxCachedSets = 64
+
+// get returns the documents q matches in r; the set must not be changed.
+func (c *setCache) get(ctx context.Context, r index.IndexReader, idx bleve.Index, q query.Query) (docSet, error) {
+	b, err := json.Marshal(q)
+	if err != nil {
+		return nil, fmt.Errorf("filter key: %w", err)
+	}
+	key := string(b)
+	c.mu.Lock()
+	if c.reader != r {
+		c.reader, c.sets = r, make(map[string]docSet)
+	}
+	set, ok := c.sets[key]
+	c.mu.Unlock()
+	if ok {
+		return set, nil
+	}
+	if set, err = matchSet(ctx, r, idx, q, false); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.reader == r && len(c.sets) < maxCachedSets {
+		c.sets[key] = set
+	}
+	c.mu.Unlock()
+	return set, nil
+}
+
+// matchSet returns the documents q matches. Unless positions (of phrases)
+// matter, they are read without scoring, which lets Bleve merge the
+// postings of term disjunctions as bitmaps.
+func matchSet(ctx context.Context, r index.IndexReader, idx bleve.Index, q query.Query, positions bool) (docSet, error) {
+	opts := search.SearcherOptions{Score: "none"}
+	if positions {
+		// Phrase searchers check positions as they score.
+		opts = search.SearcherOptions{}
+	}
+	s, err := q.Searcher(ctx, r, idx.Mapping(), opts)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := newSearchContext(s)
+	set := docSet{} // not nil: rank tells a set from no restriction
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			return set, nil
+		}
+		set.add(dm.IndexInternalID.Value())
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+func newSearchContext(s search.Searcher) *search.SearchContext {
+	return &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+}
