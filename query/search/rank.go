@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -79,10 +78,6 @@ const window = 4096
 // rank, each a range of the documents (a variable for the tests).
 var parallelPostings uint64 = 24 << 10
 
-// rangesPerWorker divides the documents more finely than among the
-// workers, so that one whose range holds fewer postings takes another.
-const rangesPerWorker = 1
-
 // rank scores the documents matching p and returns those ranked from to
 // from+limit, best first; allow and deny (either may be nil) restrict the
 // documents counted and returned, and priors weigh them (the first prior
@@ -101,65 +96,53 @@ func rank(ctx context.Context, r index.IndexReader, p rankPlan, priors []prior, 
 	if err != nil {
 		return ranking{}, err
 	}
+	defer first.close()
 	workers := 1
 	if first.postings >= parallelPostings {
 		workers = min(runtime.GOMAXPROCS(0), 4)
 	}
-	var out ranking
-	if workers == 1 {
-		defer first.close()
-		w := &ranker{cs: first, words: p.words, priors: priors, allow: allow, deny: deny, keep: keep}
-		if err := w.run(ctx, math.MaxUint64); err != nil {
-			return ranking{}, err
+	// Ranges of document numbers, one per worker, each with its own
+	// cursors (the first keeps those just opened). Numbers run a little
+	// past the live count (deleted documents of unmerged segments): the
+	// last range is open. (Smaller ranges taken in turn balance the
+	// workers better, but cost an advance per list each, and were
+	// measured slower.)
+	step := n/uint64(workers) + 1
+	rankers := make([]*ranker, workers)
+	errs := make([]error, workers)
+	work := func(k int) {
+		lo, hi := uint64(k)*step, uint64(k+1)*step
+		if k == workers-1 {
+			hi = math.MaxUint64
 		}
-		out = ranking{hits: w.top, total: w.total}
-	} else {
-		// Ranges of document numbers, each ranked with its own cursors.
-		// Numbers run a little past the live count (deleted documents of
-		// unmerged segments): the last range is open.
-		first.close()
-		parts := workers * rangesPerWorker
-		step := n/uint64(parts) + 1
-		var next atomic.Int32
-		results := make([]ranking, workers)
-		errs := make([]error, workers)
-		var wg sync.WaitGroup
-		for k := range workers {
-			wg.Go(func() {
-				for {
-					part := uint64(next.Add(1) - 1)
-					if part >= uint64(parts) {
-						return
-					}
-					lo, hi := part*step, (part+1)*step
-					if part == uint64(parts)-1 {
-						hi = math.MaxUint64
-					}
-					cs, err := openCursors(ctx, r, p, terms, n, lo)
-					if err != nil {
-						errs[k] = err
-						return
-					}
-					w := &ranker{cs: cs, words: p.words, priors: priors, allow: allow, deny: deny, keep: keep, top: results[k].hits}
-					err = w.run(ctx, hi)
-					cs.close()
-					if err != nil {
-						errs[k] = err
-						return
-					}
-					results[k].hits, results[k].total = w.top, results[k].total+w.total
-				}
-			})
-		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return ranking{}, err
-		}
-		for _, res := range results {
-			out.total += res.total
-			for _, s := range res.hits {
-				out.hits = pushTop(out.hits, s, keep)
+		cs := first
+		if k > 0 {
+			if cs, errs[k] = openCursors(ctx, r, p, terms, n, lo); errs[k] != nil {
+				return
 			}
+			defer cs.close()
+		}
+		rankers[k] = &ranker{cs: cs, words: p.words, priors: priors, allow: allow, deny: deny, keep: keep}
+		errs[k] = rankers[k].run(ctx, hi)
+	}
+	var wg sync.WaitGroup
+	for k := 1; k < workers; k++ {
+		wg.Go(func() { work(k) })
+	}
+	work(0)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return ranking{}, err
+	}
+	var out ranking
+	for _, w := range rankers {
+		out.total += w.total
+		if out.hits == nil {
+			out.hits = w.top
+			continue
+		}
+		for _, s := range w.top {
+			out.hits = pushTop(out.hits, s, keep)
 		}
 	}
 	slices.SortFunc(out.hits, better)
@@ -391,6 +374,9 @@ func (w *ranker) collect() {
 			}
 		}
 		w.total++
+		if len(w.top) == w.keep && float64(s) < w.top[0].score {
+			continue // below the worst kept (pushTop would say so, slower)
+		}
 		w.top = pushTop(w.top, scored{doc, float64(s), terms}, w.keep)
 	}
 	w.docs = w.docs[:0]
