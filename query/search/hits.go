@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	index "github.com/blevesearch/bleve_index_api"
@@ -34,11 +35,8 @@ func readRanked(ctx context.Context, r index.IndexReader, p rankPlan, hits []sco
 }
 
 func readSomeRanked(ctx context.Context, r index.IndexReader, p rankPlan, hits []scored) ([]Hit, error) {
-	keys, err := matchedValues(ctx, r, p, hits)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Hit, len(hits))
+	ids := make([]string, len(hits))
+	values := make([]map[string][]string, len(hits))
 	internal := make(index.IndexInternalID, 8)
 	for i, h := range hits {
 		internal.SetValue(h.doc)
@@ -50,7 +48,7 @@ func readSomeRanked(ctx context.Context, r index.IndexReader, p rankPlan, hits [
 		if err != nil {
 			return nil, fmt.Errorf("read hit %s: %w", id, err)
 		}
-		values := map[string][]string{}
+		ids[i], values[i] = id, map[string][]string{}
 		if doc != nil {
 			doc.VisitFields(func(f index.Field) {
 				name := f.Name()
@@ -58,45 +56,67 @@ func readSomeRanked(ctx context.Context, r index.IndexReader, p rankPlan, hits [
 				if ap := f.ArrayPositions(); len(ap) > 0 {
 					pos = int(ap[0])
 				}
-				vs := values[name]
+				vs := values[i][name]
 				for len(vs) <= pos {
 					vs = append(vs, "")
 				}
 				vs[pos] = string(f.Value())
-				values[name] = vs
+				values[i][name] = vs
 			})
 		}
-		out[i] = newHit(id, values, keys[h.doc])
+	}
+	keys, err := matchedValues(ctx, r, p, hits, values)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hit, len(hits))
+	for i, h := range hits {
+		out[i] = newHit(ids[i], values[i], keys[i])
 		out[i].Score = h.score
 	}
 	return out, nil
 }
 
-// matchedValues returns, per hit, the values the clauses of p matched, as
-// recorded by the term vectors of the hits' postings.
-func matchedValues(ctx context.Context, r index.IndexReader, p rankPlan, hits []scored) (map[uint64][]matchKey, error) {
-	keys := make(map[uint64][]matchKey, len(hits))
+// matchedValues returns, per hit, the values the clauses of p matched. In
+// a field of one value, that value matched; in a list (the labels of
+// linked concepts), the term vectors of the hit's posting say which.
+func matchedValues(ctx context.Context, r index.IndexReader, p rankPlan, hits []scored, values []map[string][]string) ([][]matchKey, error) {
+	keys := make([][]matchKey, len(hits))
 	id := make(index.IndexInternalID, 8)
 	var tfd index.TermFieldDoc
-	for term, i := range p.termList() {
-		// Only the hits that matched the term (as far as the bits tell).
-		var matched []uint64
-		for _, h := range hits {
-			if h.terms&termBit(i) != 0 {
-				matched = append(matched, h.doc)
+	for term, t := range p.termList() {
+		field := term[0]
+		base := strings.TrimSuffix(field, suffixWord)
+		// The hits that matched the term (as far as the bits tell) in a
+		// list, by document.
+		var lists []int
+		for i, h := range hits {
+			if h.terms&termBit(t) == 0 {
+				continue
+			}
+			n := len(values[i][base])
+			if base == fieldBroader && n == 0 {
+				if v := values[i][fieldBroaderStored]; len(v) > 0 {
+					n = strings.Count(v[0], storedSeparator) + 1
+				}
+			}
+			switch {
+			case n == 1:
+				keys[i] = append(keys[i], matchKey{field: base})
+			case n > 1:
+				lists = append(lists, i)
 			}
 		}
-		if len(matched) == 0 {
+		if len(lists) == 0 {
 			continue
 		}
-		slices.Sort(matched)
-		field := term[0]
+		slices.SortFunc(lists, func(a, b int) int { return cmp.Compare(hits[a].doc, hits[b].doc) })
 		tfr, err := r.TermFieldReader(ctx, []byte(term[1]), field, false, false, true)
 		if err != nil {
 			return nil, fmt.Errorf("read %s:%s: %w", field, term[1], err)
 		}
-		for _, doc := range matched {
-			id.SetValue(doc)
+		for _, i := range lists {
+			id.SetValue(hits[i].doc)
 			d, err := tfr.Advance(id, &tfd)
 			if err != nil {
 				tfr.Close()
@@ -105,11 +125,11 @@ func matchedValues(ctx context.Context, r index.IndexReader, p rankPlan, hits []
 			if d == nil {
 				break
 			}
-			if d.ID.Value() != doc {
+			if d.ID.Value() != hits[i].doc {
 				continue
 			}
 			for _, v := range d.Vectors {
-				keys[doc] = append(keys[doc], newMatchKey(cmp.Or(v.Field, field), v.ArrayPositions))
+				keys[i] = append(keys[i], newMatchKey(cmp.Or(v.Field, field), v.ArrayPositions))
 			}
 		}
 		tfr.Close()
