@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -275,4 +276,78 @@ func TestMatchedComesFromTheHit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFilterSetsFollowTheIndex checks that the filter and retired sets
+// kept per snapshot are not used for another: a product added or retired
+// after a search is found or left out by the next one.
+func TestFilterSetsFollowTheIndex(t *testing.T) {
+	ix := rankTestIndex(t, 300)
+	idx, release, err := ix.bleveIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	ctx := context.Background()
+	put := func(id, lifecycle string) {
+		t.Helper()
+		doc := map[string]any{fieldType: TypeProduct, fieldLabel: "Zebra ledger", fieldName: []string{"zebra ledger"}}
+		if lifecycle != "" {
+			doc[fieldLifecycle] = lifecycle
+		}
+		if err := idx.Index(id, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found := func(text string) []string {
+		t.Helper()
+		res, err := ix.Search(ctx, Request{Text: text, Types: []string{TypeProduct}, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.IRI)
+		}
+		return ids
+	}
+	put("zebra-1", "")
+	if got := found("zebra"); !slices.Equal(got, []string{"zebra-1"}) {
+		t.Fatalf("before: %v", got)
+	}
+	put("zebra-2", "")
+	put("zebra-1", "retired")
+	if got := found("zebra"); !slices.Equal(got, []string{"zebra-2"}) {
+		t.Fatalf("after adding zebra-2 and retiring zebra-1: %v", got)
+	}
+	// The kept sets are those of the current snapshot.
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, q := range []query.Query{retiredQuery(Request{}), filterQueries(Request{Types: []string{TypeProduct}})[0]} {
+		kept, err := ix.sets.get(ctx, r, idx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := matchSet(ctx, r, idx, q, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(trimSet(kept), trimSet(fresh)) {
+			t.Errorf("kept set differs from the snapshot's")
+		}
+	}
+}
+
+func trimSet(s docSet) docSet {
+	for len(s) > 0 && s[len(s)-1] == 0 {
+		s = s[:len(s)-1]
+	}
+	return s
 }
