@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -54,11 +55,12 @@ type scored struct {
 	terms uint64
 }
 
-// ranking is the outcome of rank: the hits from from to from+limit, and
-// how many documents matched in all.
+// ranking is the outcome of rank: the hits from from to from+limit, how
+// many documents matched in all and, if asked for, which.
 type ranking struct {
-	hits  []scored
-	total uint64
+	hits    []scored
+	total   uint64
+	matched *roaring.Bitmap
 }
 
 // A prior multiplies the scores of the documents in a set.
@@ -79,10 +81,11 @@ const window = 4096
 var parallelPostings uint64 = 24 << 10
 
 // rank scores the documents matching p and returns those ranked from to
-// from+limit, best first; allow and deny (either may be nil) restrict the
-// documents counted and returned, and priors weigh them (the first prior
-// holding a document applies). Ties keep the index's document order.
-func rank(ctx context.Context, r index.IndexReader, p rankPlan, priors []prior, allow, deny docSet, from, limit int) (ranking, error) {
+// from+limit, best first, and all of them when matched; allow and deny
+// (either may be nil) restrict the documents counted and returned, and
+// priors weigh them (the first prior holding a document applies). Ties
+// keep the index's document order.
+func rank(ctx context.Context, r index.IndexReader, p rankPlan, priors []prior, allow, deny docSet, from, limit int, matched bool) (ranking, error) {
 	if p.words == 0 {
 		return ranking{}, nil
 	}
@@ -123,6 +126,9 @@ func rank(ctx context.Context, r index.IndexReader, p rankPlan, priors []prior, 
 			defer cs.close()
 		}
 		rankers[k] = &ranker{cs: cs, words: p.words, priors: priors, allow: allow, deny: deny, keep: keep}
+		if matched {
+			rankers[k].matched = roaring.New()
+		}
 		errs[k] = rankers[k].run(ctx, hi)
 	}
 	var wg sync.WaitGroup
@@ -135,8 +141,14 @@ func rank(ctx context.Context, r index.IndexReader, p rankPlan, priors []prior, 
 		return ranking{}, err
 	}
 	var out ranking
+	if matched {
+		out.matched = roaring.New()
+	}
 	for _, w := range rankers {
 		out.total += w.total
+		if matched {
+			out.matched.Or(w.matched)
+		}
 		if out.hits == nil {
 			out.hits = w.top
 			continue
@@ -255,6 +267,8 @@ type ranker struct {
 	priors      []prior
 	allow, deny docSet
 	keep        int
+	// matched collects every document counted, when facets are asked for.
+	matched *roaring.Bitmap
 
 	base uint64 // first document of the window
 	// Sums of the window's documents: the best alternative in the field
@@ -374,6 +388,9 @@ func (w *ranker) collect() {
 			}
 		}
 		w.total++
+		if w.matched != nil {
+			w.matched.Add(uint32(doc))
+		}
 		if len(w.top) == w.keep && float64(s) < w.top[0].score {
 			continue // below the worst kept (pushTop would say so, slower)
 		}

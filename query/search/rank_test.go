@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -49,7 +50,11 @@ func rankTestIndex(t *testing.T, n int) *Index {
 		}
 		if rng.IntN(10) == 0 {
 			m[fieldLifecycle] = "retired"
+		} else if rng.IntN(2) == 0 {
+			m[fieldLifecycle] = []string{"consume", "build", "deploy"}[rng.IntN(3)]
 		}
+		m[fieldDomain] = fmt.Sprintf("https://example.org/domain/d%d", rng.IntN(25))
+		m[fieldLang] = []string{"en", "de", "fr", "nl"}[:1+rng.IntN(4)]
 		for _, f := range textFields {
 			v := values(3)
 			if f == fieldConcept || f == fieldBroader {
@@ -194,12 +199,17 @@ func TestRankMatchesModel(t *testing.T) {
 				defer func(old uint64) { parallelPostings = old }(parallelPostings)
 				parallelPostings = tc.parallel
 				want := modelRank(t, r, p, priors, tc.allow, tc.deny)
-				all, err := rank(ctx, r, p, priors, tc.allow, tc.deny, 0, len(want)+5)
+				all, err := rank(ctx, r, p, priors, tc.allow, tc.deny, 0, len(want)+5, true)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if all.total != uint64(len(want)) || len(all.hits) != len(want) {
-					t.Fatalf("total %d, %d hits; want %d", all.total, len(all.hits), len(want))
+				if all.total != uint64(len(want)) || len(all.hits) != len(want) || all.matched.GetCardinality() != uint64(len(want)) {
+					t.Fatalf("total %d, %d hits, %d matched; want %d", all.total, len(all.hits), all.matched.GetCardinality(), len(want))
+				}
+				for doc := range want {
+					if !all.matched.Contains(uint32(doc)) {
+						t.Fatalf("doc %d not among the matched", doc)
+					}
 				}
 				if len(want) == 0 {
 					t.Fatalf("%q matches nothing: the test says nothing", text)
@@ -217,7 +227,7 @@ func TestRankMatchesModel(t *testing.T) {
 				var paged []scored
 				size := max(7, len(want)/5)
 				for from := 0; from < len(want); from += size {
-					page, err := rank(ctx, r, p, priors, tc.allow, tc.deny, from, size)
+					page, err := rank(ctx, r, p, priors, tc.allow, tc.deny, from, size, false)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -234,13 +244,42 @@ func TestRankMatchesModel(t *testing.T) {
 	}
 }
 
-// TestRankTotalAgreesWithBleve checks that the documents rank counts are
-// those Bleve matches with the plan's term query (which the facets use).
-func TestRankTotalAgreesWithBleve(t *testing.T) {
+// TestFacetsAgreeWithBleve checks that the documents rank counts are
+// those Bleve matches with the plan's term query, and that the facets
+// counted over them are Bleve's facets of that query.
+func TestFacetsAgreeWithBleve(t *testing.T) {
 	ix := rankTestIndex(t, 3000)
+	idx, release, err := ix.bleveIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
 	ctx := context.Background()
-	for _, text := range []string{"customer", "policy holder", "custmer acc", `"policy holder" client`} {
-		res, err := ix.Search(ctx, Request{Text: text, Facets: true})
+	for _, tc := range []struct {
+		text  string
+		types []string
+	}{{"customer", nil}, {"policy holder", nil}, {"custmer acc", nil}, {"order", []string{TypeProduct, TypeConcept}}} {
+		res, err := ix.Search(ctx, Request{Text: tc.text, Types: tc.types, Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := plan(ctx, idx, r, tc.text, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := bleve.NewBooleanQuery()
+		q.AddMust(append(filterQueries(Request{Types: tc.types}), p.termQuery())...)
+		q.AddMustNot(retiredQuery(Request{}))
+		want, err := facets(ctx, idx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +288,12 @@ func TestRankTotalAgreesWithBleve(t *testing.T) {
 			sum += f.Count
 		}
 		if res.Total == 0 || uint64(sum) != res.Total {
-			t.Errorf("%q: total %d, type facets sum to %d", text, res.Total, sum)
+			t.Errorf("%q: total %d, type facets sum to %d", tc.text, res.Total, sum)
+		}
+		for _, f := range facetFields {
+			if !slices.Equal(res.Facets[f], want[f]) {
+				t.Errorf("%q: facet %s: %v, Bleve says %v", tc.text, f, res.Facets[f], want[f])
+			}
 		}
 	}
 }

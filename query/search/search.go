@@ -196,15 +196,11 @@ func (ix *Index) ranked(ctx context.Context, idx bleve.Index, r Request, phrases
 			return nil, err
 		}
 	}
-	musts := filters
-	for _, ph := range phrases {
-		musts = append(musts, phraseQuery(ph))
-	}
 	priors, err := ix.priors(ctx, reader, idx)
 	if err != nil {
 		return nil, err
 	}
-	ranks, err := rank(ctx, reader, p, priors, allow, deny, from, limit)
+	ranks, err := rank(ctx, reader, p, priors, allow, deny, from, limit, r.Facets)
 	if err != nil {
 		return nil, err
 	}
@@ -248,14 +244,11 @@ func (ix *Index) ranked(ctx context.Context, idx bleve.Index, r Request, phrases
 		}
 	}
 	if r.Facets {
-		q := bleve.NewBooleanQuery()
-		q.AddMust(append(musts, p.termQuery())...)
-		if retired != nil {
-			q.AddMustNot(retired)
-		}
-		if out.Facets, err = facets(ctx, idx, q); err != nil {
+		fv, err := ix.sets.facetValues(ctx, reader)
+		if err != nil {
 			return nil, err
 		}
+		out.Facets = fv.count(ranks.matched)
 	}
 	return out, nil
 }

@@ -53,6 +53,14 @@ type setCache struct {
 	mu     sync.Mutex
 	reader index.IndexReader // whose sets are kept; holding it keeps its address unique
 	sets   map[string]docSet
+	facets facetValues
+}
+
+// use empties c unless it holds the sets of r; c.mu must be held.
+func (c *setCache) use(r index.IndexReader) {
+	if c.reader != r {
+		c.reader, c.sets, c.facets = r, make(map[string]docSet), nil
+	}
 }
 
 // maxCachedSets bounds the sets kept: some 70 KiB each for 500k documents.
@@ -66,9 +74,7 @@ func (c *setCache) get(ctx context.Context, r index.IndexReader, idx bleve.Index
 	}
 	key := string(b)
 	c.mu.Lock()
-	if c.reader != r {
-		c.reader, c.sets = r, make(map[string]docSet)
-	}
+	c.use(r)
 	set, ok := c.sets[key]
 	c.mu.Unlock()
 	if ok {
@@ -83,6 +89,27 @@ func (c *setCache) get(ctx context.Context, r index.IndexReader, idx bleve.Index
 	}
 	c.mu.Unlock()
 	return set, nil
+}
+
+// facetValues returns the documents of every facet value in r.
+func (c *setCache) facetValues(ctx context.Context, r index.IndexReader) (facetValues, error) {
+	c.mu.Lock()
+	c.use(r)
+	fv := c.facets
+	c.mu.Unlock()
+	if fv != nil {
+		return fv, nil
+	}
+	fv, err := readFacetValues(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.reader == r {
+		c.facets = fv
+	}
+	c.mu.Unlock()
+	return fv, nil
 }
 
 // matchSet returns the documents q matches. Unless positions (of phrases)
