@@ -79,6 +79,15 @@ func readFacetValues(ctx context.Context, r index.IndexReader) (facetValues, err
 	return out, nil
 }
 
+// all returns every document: each has a type.
+func (fv facetValues) all() *roaring.Bitmap {
+	all := roaring.New()
+	for _, v := range fv[fieldType] {
+		all.Or(v.docs)
+	}
+	return all
+}
+
 // count returns the facets of the documents in matched: per field, the
 // facetSize values held by most of them, the most frequent first.
 func (fv facetValues) count(matched *roaring.Bitmap) map[string][]FacetCount {

@@ -395,3 +395,92 @@ func trimSet(s docSet) docSet {
 	}
 	return s
 }
+
+// facets are Bleve's facets of the matches of q, which the facets of a
+// search must equal.
+func facets(ctx context.Context, idx bleve.Index, q query.Query) (map[string][]FacetCount, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	for _, f := range []string{fieldType, fieldDomain, fieldScheme, fieldOwner, fieldLifecycle, fieldLang} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	out := make(map[string][]FacetCount)
+	for name, f := range res.Facets {
+		var counts []FacetCount
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		out[name] = counts
+	}
+	return out, nil
+}
+
+// TestListAgreesWithBleve checks a search without text: its total and
+// facets are Bleve's for the filters, and its pages follow each other.
+func TestListAgreesWithBleve(t *testing.T) {
+	ix := rankTestIndex(t, 3000)
+	idx, release, err := ix.bleveIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	ctx := context.Background()
+	for _, types := range [][]string{nil, {TypeProduct, TypeAttribute}} {
+		res, err := ix.Search(ctx, Request{Types: types, Facets: true, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := bleve.NewBooleanQuery()
+		if len(types) > 0 {
+			q.AddMust(filterQueries(Request{Types: types})...)
+		} else {
+			q.AddMust(bleve.NewMatchAllQuery())
+		}
+		q.AddMustNot(retiredQuery(Request{}))
+		want, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want.Total || res.Total == 0 {
+			t.Errorf("types %v: total %d, Bleve says %d", types, res.Total, want.Total)
+		}
+		wantFacets, err := facets(ctx, idx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range facetFields {
+			if !slices.Equal(res.Facets[f], wantFacets[f]) {
+				t.Errorf("types %v: facet %s: %v, Bleve says %v", types, f, res.Facets[f], wantFacets[f])
+			}
+		}
+		var paged []string
+		for cursor := ""; ; {
+			page, err := ix.Search(ctx, Request{Types: types, Limit: 97, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range page.Hits {
+				if h.Type == "" || (len(types) > 0 && !slices.Contains(types, h.Type)) || h.Lifecycle == "retired" {
+					t.Fatalf("types %v: listed %+v", types, h)
+				}
+				paged = append(paged, h.IRI)
+			}
+			if cursor = page.Next; cursor == "" || len(paged) >= 1000 {
+				break
+			}
+		}
+		whole := make([]string, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			whole = append(whole, h.IRI)
+		}
+		if !slices.Equal(paged[:len(whole)], whole) {
+			t.Errorf("types %v: pages differ from the whole list", types)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -283,44 +284,52 @@ func (ix *Index) priors(ctx context.Context, reader index.IndexReader, idx bleve
 }
 
 // list runs a search without text: the resources the filters allow, in
-// the index's order.
+// the index's order, all scoring 1.
 func (ix *Index) list(ctx context.Context, idx bleve.Index, r Request, from, limit int) (*Result, error) {
-	q := bleve.NewBooleanQuery()
-	if musts := filterQueries(r); len(musts) > 0 {
-		q.AddMust(musts...)
-	} else {
-		q.AddMust(bleve.NewMatchAllQuery())
-	}
-	if retired := retiredQuery(r); retired != nil {
-		q.AddMustNot(retired)
-	}
-	res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, limit, from, false))
+	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: res.Total}
-	if len(res.Hits) > 0 {
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.ID
-		}
-		details, err := readHits(ctx, idx, ids, bleve.NewMatchAllQuery(), false)
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	fv, err := ix.sets.facetValues(ctx, reader)
+	if err != nil {
+		return nil, err
+	}
+	var matched *roaring.Bitmap
+	if filters := filterQueries(r); len(filters) > 0 {
+		allow, err := ix.sets.get(ctx, reader, idx, bleve.NewConjunctionQuery(filters...))
 		if err != nil {
 			return nil, err
 		}
-		for _, h := range res.Hits {
-			hit := Hit{IRI: h.ID}
-			if d, ok := details[h.ID]; ok {
-				hit = toHit(d)
-			}
-			hit.Score = h.Score
-			out.Hits = append(out.Hits, hit)
-		}
+		matched = allow.bitmap()
+	} else {
+		matched = fv.all()
 	}
-	if r.Facets {
-		if out.Facets, err = facets(ctx, idx, q); err != nil {
+	if retired := retiredQuery(r); retired != nil {
+		deny, err := ix.sets.get(ctx, reader, idx, retired)
+		if err != nil {
 			return nil, err
 		}
+		matched.AndNot(deny.bitmap())
+	}
+	out := &Result{Total: matched.GetCardinality()}
+	var page []scored
+	it := matched.Iterator()
+	for i := 0; it.HasNext() && len(page) < limit; i++ {
+		doc := it.Next()
+		if i >= from {
+			page = append(page, scored{doc: uint64(doc), score: 1})
+		}
+	}
+	if out.Hits, err = readRanked(ctx, reader, rankPlan{}, page); err != nil {
+		return nil, err
+	}
+	if r.Facets {
+		out.Facets = fv.count(matched)
 	}
 	return out, nil
 }
@@ -365,31 +374,6 @@ func readSomeHits(ctx context.Context, idx bleve.Index, ids []string, text query
 		byID[h.ID] = h
 	}
 	return byID, nil
-}
-
-// facets counts the values of the facet fields over the matches of q,
-// which Bleve reads without scoring.
-func facets(ctx context.Context, idx bleve.Index, q query.Query) (map[string][]FacetCount, error) {
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.Score = "none"
-	for _, f := range []string{fieldType, fieldDomain, fieldScheme, fieldOwner, fieldLifecycle, fieldLang} {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
-	}
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	out := make(map[string][]FacetCount)
-	for name, f := range res.Facets {
-		var counts []FacetCount
-		if f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-			}
-		}
-		out[name] = counts
-	}
-	return out, nil
 }
 
 // Query returns the best matches of text (IRI, type, label, score, what

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -26,6 +28,18 @@ func (s *docSet) add(n uint64) {
 		*s = append(*s, make([]uint64, i+1-uint64(len(*s)))...)
 	}
 	(*s)[i] |= 1 << (n & 63)
+}
+
+// bitmap returns the documents of s as a bitmap.
+func (s docSet) bitmap() *roaring.Bitmap {
+	var nums []uint32
+	for i, w := range s {
+		for w != 0 {
+			nums = append(nums, uint32(i*64+bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+	return roaring.BitmapOf(nums...)
 }
 
 // intersect returns the documents in both s and t; a nil set stands for
