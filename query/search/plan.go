@@ -22,7 +22,7 @@ const completionWeight = 0.5
 const maxExpansions = 64
 
 // A clause is one posting list read for the ranking: term in field, worth
-// weight × idf × √tf × norm to the words it stands for.
+// weight × idf × √(tf × norm) to the words it stands for.
 type clause struct {
 	field  string
 	term   string

@@ -71,9 +71,9 @@ type prior struct {
 
 // window is the number of consecutive documents scored together. Postings
 // come sorted by document; reading every list of a query one window at a
-// time keeps the sums of the window's documents in a few cache-resident
-// arrays, where sums indexed by document over the whole index would miss
-// the cache at nearly every posting (as Lucene's BooleanScorer does).
+// time, as Lucene's BooleanScorer does, keeps the sums of the window's
+// documents in a few cache-resident arrays, where sums indexed by document
+// over the whole index would miss the cache at nearly every posting.
 const window = 4096
 
 // parallelPostings is the number of postings from which several workers
