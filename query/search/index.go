@@ -39,6 +39,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/kplane/kplane/graph"
 	"github.com/kplane/kplane/graph/rdf"
@@ -199,6 +200,16 @@ func (ix *Index) bleveIndex() (idx bleve.Index, release func(), err error) {
 		return nil, nil, errors.New("search: index is closed")
 	}
 	return ix.idx, ix.mu.RUnlock, nil
+}
+
+// snapshot returns a reader of idx's current snapshot, which searches
+// read whole; it must be closed.
+func snapshot(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 // SyncStats says what a Sync did.

@@ -87,6 +87,23 @@ func rankTestIndex(t *testing.T, n int) *Index {
 	return ix
 }
 
+// testSnapshot returns the Bleve index of ix and a reader of its current
+// snapshot, both released when the test ends.
+func testSnapshot(t *testing.T, ix *Index) (bleve.Index, index.IndexReader) {
+	t.Helper()
+	idx, release, err := ix.bleveIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
+	r, err := snapshot(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return idx, r
+}
+
 // modelRank scores the documents of p the plain way: every posting into a
 // map, then the formula of rank, for all documents at once.
 func modelRank(t *testing.T, r index.IndexReader, p rankPlan, priors []prior, allow, deny docSet) map[uint64]float64 {
@@ -153,20 +170,7 @@ func modelRank(t *testing.T, r index.IndexReader, p rankPlan, priors []prior, al
 
 func TestRankMatchesModel(t *testing.T) {
 	ix := rankTestIndex(t, 12000) // three windows and more per segment
-	idx, release, err := ix.bleveIndex()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	idx, r := testSnapshot(t, ix)
 	ctx := context.Background()
 	priors, err := ix.priors(ctx, r, idx)
 	if err != nil {
@@ -249,20 +253,7 @@ func TestRankMatchesModel(t *testing.T) {
 // counted over them are Bleve's facets of that query.
 func TestFacetsAgreeWithBleve(t *testing.T) {
 	ix := rankTestIndex(t, 3000)
-	idx, release, err := ix.bleveIndex()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	idx, r := testSnapshot(t, ix)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		text  string
@@ -365,11 +356,7 @@ func TestFilterSetsFollowTheIndex(t *testing.T) {
 		t.Fatalf("after adding zebra-2 and retiring zebra-1: %v", got)
 	}
 	// The kept sets are those of the current snapshot.
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
+	r, err := snapshot(idx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,11 +156,7 @@ func splitText(text string) (phrases []string, words string) {
 
 // ranked runs a search with text.
 func (ix *Index) ranked(ctx context.Context, idx bleve.Index, r Request, phrases []string, words string, from, limit int) (*Result, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := adv.Reader()
+	reader, err := snapshot(idx)
 	if err != nil {
 		return nil, err
 	}
@@ -286,11 +282,7 @@ func (ix *Index) priors(ctx context.Context, reader index.IndexReader, idx bleve
 // list runs a search without text: the resources the filters allow, in
 // the index's order, all scoring 1.
 func (ix *Index) list(ctx context.Context, idx bleve.Index, r Request, from, limit int) (*Result, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := adv.Reader()
+	reader, err := snapshot(idx)
 	if err != nil {
 		return nil, err
 	}
