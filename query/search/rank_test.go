@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -469,5 +470,20 @@ func TestListAgreesWithBleve(t *testing.T) {
 		if !slices.Equal(paged[:len(whole)], whole) {
 			t.Errorf("types %v: pages differ from the whole list", types)
 		}
+	}
+}
+
+// TestSearchCanceled checks that a canceled search stops with the
+// context's error, and that the next search is unaffected.
+func TestSearchCanceled(t *testing.T) {
+	ix := rankTestIndex(t, 3000)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, Request{Text: "customer policy"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled search: %v, want context.Canceled", err)
+	}
+	res, err := ix.Search(context.Background(), Request{Text: "customer policy"})
+	if err != nil || res.Total == 0 {
+		t.Fatalf("search after a canceled one: %v, %d hits", err, res.Total)
 	}
 }
