@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/metrics"
 	"slices"
 	"strconv"
 	"testing"
@@ -41,7 +40,6 @@ func BenchmarkSynth(b *testing.B) {
 	queries := []string{"customer", "product", "order", "revenue account", "custmer", "policy holder", "invoice line", "shipment"}
 	b.Run("search", func(b *testing.B) {
 		var lat []time.Duration
-		cpu := goCPU()
 		for i := 0; b.Loop(); i++ {
 			t := time.Now()
 			if _, err := ix.Search(ctx, search.Request{Text: queries[i%len(queries)], Limit: 10}); err != nil {
@@ -49,9 +47,6 @@ func BenchmarkSynth(b *testing.B) {
 			}
 			lat = append(lat, time.Since(t))
 		}
-		// Searches rank on two workers: the CPU they use, beside the
-		// latency, says what a busy server would see.
-		b.ReportMetric((goCPU()-cpu)*1000/float64(b.N), "cpu-ms/op")
 		reportPercentiles(b, lat)
 	})
 	prefixes := []string{"cu", "cus", "prod", "ord", "reve", "acc", "inv", "ship"}
@@ -137,20 +132,6 @@ func synthIndex(b *testing.B) (*search.Index, func()) {
 	fmt.Fprintf(os.Stderr, "rebuild: %d documents in %s (%.0f docs/s), index %d MiB\n", st.Indexed, took.Round(time.Millisecond),
 		float64(st.Indexed)/took.Seconds(), dirSize(filepath.Join(dir, search.DirName))>>20)
 	return ix, func() { ix.Close(); store.Close() }
-}
-
-// goCPU returns the CPU seconds the Go runtime has spent running the
-// process's goroutines and its garbage collector, as it estimates them.
-func goCPU() float64 {
-	samples := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
-	metrics.Read(samples)
-	var sum float64
-	for _, s := range samples {
-		if s.Value.Kind() == metrics.KindFloat64 {
-			sum += s.Value.Float64()
-		}
-	}
-	return sum
 }
 
 func reportPercentiles(b *testing.B, lat []time.Duration) {
