@@ -37,20 +37,12 @@ func readFacetValues(ctx context.Context, r index.IndexReader) (facetValues, err
 		if err != nil {
 			return nil, fmt.Errorf("facet %s: %w", f, err)
 		}
-		var terms []string
-		for {
-			e, err := dict.Next()
-			if err != nil {
-				dict.Close()
-				return nil, fmt.Errorf("facet %s: %w", f, err)
-			}
-			if e == nil {
-				break
-			}
-			terms = append(terms, e.Term)
+		entries, err := dictEntries(dict)
+		if err != nil {
+			return nil, fmt.Errorf("facet %s: %w", f, err)
 		}
-		dict.Close()
-		for _, term := range terms {
+		for _, e := range entries {
+			term := e.Term
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}

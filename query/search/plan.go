@@ -197,6 +197,20 @@ func expandPrefix(r index.IndexReader, field, prefix string) ([]string, error) {
 }
 
 func topTerms(d index.FieldDict) ([]string, error) {
+	entries, err := dictEntries(d)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(entries, func(a, b index.DictEntry) int { return cmp.Compare(b.Count, a.Count) })
+	var out []string
+	for _, e := range entries[:min(len(entries), maxExpansions)] {
+		out = append(out, e.Term)
+	}
+	return out, nil
+}
+
+// dictEntries reads the entries of d, and closes it.
+func dictEntries(d index.FieldDict) ([]index.DictEntry, error) {
 	defer d.Close()
 	var entries []index.DictEntry
 	for {
@@ -205,16 +219,10 @@ func topTerms(d index.FieldDict) ([]string, error) {
 			return nil, err
 		}
 		if e == nil {
-			break
+			return entries, nil
 		}
 		entries = append(entries, *e)
 	}
-	slices.SortStableFunc(entries, func(a, b index.DictEntry) int { return cmp.Compare(b.Count, a.Count) })
-	var out []string
-	for _, e := range entries[:min(len(entries), maxExpansions)] {
-		out = append(out, e.Term)
-	}
-	return out, nil
 }
 
 // termQuery is the Bleve query matching what the clauses match, for the

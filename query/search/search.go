@@ -287,12 +287,17 @@ func (ix *Index) list(ctx context.Context, idx bleve.Index, r Request, from, lim
 		return nil, err
 	}
 	defer reader.Close()
-	fv, err := ix.sets.facetValues(ctx, reader)
-	if err != nil {
-		return nil, err
+	filters := filterQueries(r)
+	// The facet values are read only when they serve: for the facets, or
+	// as every document (each has a type) when nothing filters.
+	var fv facetValues
+	if r.Facets || len(filters) == 0 {
+		if fv, err = ix.sets.facetValues(ctx, reader); err != nil {
+			return nil, err
+		}
 	}
 	var matched *roaring.Bitmap
-	if filters := filterQueries(r); len(filters) > 0 {
+	if len(filters) > 0 {
 		allow, err := ix.sets.get(ctx, reader, idx, bleve.NewConjunctionQuery(filters...))
 		if err != nil {
 			return nil, err
@@ -310,11 +315,15 @@ func (ix *Index) list(ctx context.Context, idx bleve.Index, r Request, from, lim
 	}
 	out := &Result{Total: matched.GetCardinality()}
 	var page []scored
-	it := matched.Iterator()
-	for i := 0; it.HasNext() && len(page) < limit; i++ {
-		doc := it.Next()
-		if i >= from {
-			page = append(page, scored{doc: uint64(doc), score: 1})
+	if uint64(from) < out.Total {
+		first, err := matched.Select(uint32(from))
+		if err != nil {
+			return nil, err
+		}
+		it := matched.Iterator()
+		it.AdvanceIfNeeded(first)
+		for it.HasNext() && len(page) < limit {
+			page = append(page, scored{doc: uint64(it.Next()), score: 1})
 		}
 	}
 	if out.Hits, err = readRanked(ctx, reader, rankPlan{}, page); err != nil {
